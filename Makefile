@@ -1,0 +1,48 @@
+# hrapp: `make run` serves the demo on 127.0.0.1:5000; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := hrapp:create_app
+
+.PHONY: run test test-pg e2e-deps bench translations lint format migrate clean
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+translations: venv
+	$(BIN)/pybabel compile --use-fuzzy -d hrapp/translations -f >/dev/null
+
+run: venv translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: venv translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv translations
+	$(BIN)/python -m bench
+
+# After changing user-facing strings: extract them and merge into the catalogues.
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hrapp/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: venv
+	$(BIN)/flask db upgrade
+
+clean:
+	rm -rf $(VENV) .pytest_cache

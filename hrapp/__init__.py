@@ -1,0 +1,73 @@
+"""hrapp: the workforce and HR system for grid officers (网格员)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(config=None) -> Flask:
+    """Build the application. `config` is a config class, a name (development, testing,
+    production) or a dict of overrides on top of the environment's choice."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    register_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_config(app: Flask, config) -> None:
+    import config as settings
+
+    overrides = config if isinstance(config, dict) else {}
+    name = config if isinstance(config, str) else overrides.pop("CONFIG", None) if overrides else None
+    config_class = config if isinstance(config, type) else settings.load(name)
+    app.config.from_object(config_class)
+    app.config.update(config_class.init())
+    app.config.update(overrides)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+
+
+def register_extensions(app: Flask) -> None:
+    from hrapp.core.i18n import select_locale
+    from hrapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    import hrapp.models  # noqa: F401  (registers every table on the metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hrapp.auth.views import bp as auth_bp
+    from hrapp.health import bp as health_bp
+    from hrapp.me.views import bp as me_bp
+    from hrapp.officers.views import bp as officers_bp
+    from hrapp.org.views import bp as org_bp
+
+    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from hrapp.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from hrapp.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from hrapp.cli import register
+
+    register(app)

@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "hr_clerk": _l("HR clerk"),
+    "inspector": _l("Integrity inspector"),
+    "officer": _l("Grid officer"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Remember me"))
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    street_id = SelectField(_l("Street (HR clerks only)"), coerce=int, choices=[])
+    officer_employee_no = StringField(
+        _l("Officer employee no. (officer accounts only)"), validators=[Optional(), Length(max=20)]
+    )
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(min=8, max=128)])
+    submit = SubmitField(_l("Save"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
+    submit = SubmitField(_l("Reset password"))

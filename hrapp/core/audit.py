@@ -1,0 +1,178 @@
+"""Append-only audit trail.
+
+A session listener records every insert, update and delete of a model that inherits `Audited`:
+who, when, which row, and the changed fields before/after. Reads that must be accounted for
+(unmasked ID numbers, integrity records) are logged explicitly with `log_read`. Audit rows are
+never updated or deleted: the listener refuses a flush that tries.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from hrapp.core.db import utcnow
+from hrapp.core.idcard import mask
+from hrapp.extensions import db
+
+_actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+class Audited:
+    """Marker mixin. Class attributes tune what is recorded:
+
+    __audit_exclude__: attribute names never written to the trail (password hashes);
+    __audit_masked__: attribute names written masked (ID numbers: the trail is not a way round masking);
+    __audit_officer__: attribute holding the officer the row belongs to, so a profile can show its
+    own history across tables.
+    """
+
+    __audit_exclude__: frozenset[str] = frozenset()
+    __audit_masked__: frozenset[str] = frozenset()
+    __audit_officer__: str | None = None
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(index=True)
+    actor_name: Mapped[str] = mapped_column(sa.String(80))
+    entity: Mapped[str] = mapped_column(sa.String(60), index=True)
+    entity_id: Mapped[str] = mapped_column(sa.String(40))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    officer_id: Mapped[int | None] = mapped_column(index=True)
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    __table_args__ = (sa.Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),)
+
+
+def set_actor(user_id: int | None, name: str):
+    """Name who acts for the rest of this context (a CLI command, a job). Returns a reset token."""
+    return _actor.set((user_id, name))
+
+
+def reset_actor(token) -> None:
+    _actor.reset(token)
+
+
+def current_actor() -> tuple[int | None, str]:
+    explicit = _actor.get()
+    if explicit is not None:
+        return explicit
+    try:
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.username
+    except RuntimeError:  # outside a request
+        pass
+    return None, "system"
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+def _officer_of(obj) -> int | None:
+    attr = type(obj).__audit_officer__
+    return getattr(obj, attr, None) if attr else None
+
+
+def _changes(obj, action: str) -> dict:
+    state = inspect(obj)
+    excluded = type(obj).__audit_exclude__
+    masked = type(obj).__audit_masked__
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in excluded:
+            continue
+        history = state.attrs[key].history
+        if action == "create":
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _plain(value)]
+        elif action == "delete":
+            value = history.unchanged[0] if history.unchanged else (history.deleted[0] if history.deleted else None)
+            changes[key] = [_plain(value), None]
+        elif history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before != after:
+                changes[key] = [_plain(before), _plain(after)]
+    for key in masked.intersection(changes):
+        changes[key] = [mask(value) if value else value for value in changes[key]]
+    return changes
+
+
+def _event_row(obj, action: str, changes: dict) -> dict:
+    actor_id, actor_name = current_actor()
+    identity = inspect(obj).identity
+    return {
+        "occurred_at": utcnow(),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "entity": obj.__tablename__,
+        "entity_id": ",".join(str(part) for part in identity) if identity else "",
+        "action": action,
+        "officer_id": _officer_of(obj),
+        "changes": changes,
+    }
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise RuntimeError("Audit events are append-only.")
+    # Snapshot changes now: after the flush, attribute history is reset.
+    pending = session.info.setdefault("audit_pending", [])
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            changes = _changes(obj, "update")
+            if changes:
+                pending.append((obj, "update", changes))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            pending.append((obj, "delete", _changes(obj, "delete")))
+    session.info["audit_new"] = [obj for obj in session.new if isinstance(obj, Audited)]
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_rows(session: Session, flush_context) -> None:
+    rows = [_event_row(obj, action, changes) for obj, action, changes in session.info.pop("audit_pending", [])]
+    rows += [_event_row(obj, "create", _changes(obj, "create")) for obj in session.info.pop("audit_new", [])]
+    if rows:
+        session.connection().execute(sa.insert(AuditEvent), rows)
+
+
+def log_read(entity: str, entity_id, action: str = "read", officer_id: int | None = None, detail: dict | None = None):
+    """Record that someone looked at a sensitive record. Added to the session; the caller commits."""
+    actor_id, actor_name = current_actor()
+    db.session.add(
+        AuditEvent(
+            actor_id=actor_id,
+            actor_name=actor_name,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            officer_id=officer_id,
+            changes=detail or {},
+        )
+    )

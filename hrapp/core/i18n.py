@@ -1,0 +1,28 @@
+"""Language and time display: zh_CN first, English second; times stored in UTC, shown in Shanghai."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import request, session
+from flask_login import current_user
+
+LANGUAGES = ("zh_CN", "en")
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def select_locale() -> str:
+    """The user's saved preference, then the session's choice, then Accept-Language, then zh_CN."""
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if session.get("locale") in LANGUAGES:
+        return session["locale"]
+    return request.accept_languages.best_match(LANGUAGES) or LANGUAGES[0]
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.UTC).astimezone(DISPLAY_TZ).strftime(fmt)

@@ -1,0 +1,139 @@
+"""Read side of officers: the scoped directory and current postings, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from hrapp.core.permissions import officer_scope, street_scope
+from hrapp.extensions import db
+from hrapp.officers.models import Officer, Posting
+from hrapp.org.models import Community, Grid, Street
+
+
+@dataclasses.dataclass
+class DirectoryFilter:
+    q: str = ""
+    street_id: int | None = None
+    community_id: int | None = None
+    status: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> DirectoryFilter:
+        return cls(
+            q=(args.get("q") or "").strip(),
+            street_id=args.get("street_id", type=int) or None,
+            community_id=args.get("community_id", type=int) or None,
+            status=args.get("status") or "",
+        )
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v}
+
+
+def scoped_officers(user):
+    """Every officer lookup starts here so scoping cannot be forgotten."""
+    return sa.select(Officer).where(officer_scope(user, Officer))
+
+
+def get_visible_officer(user, officer_id: int) -> Officer | None:
+    return db.session.scalar(scoped_officers(user).where(Officer.id == officer_id))
+
+
+def _current_posting_condition(on: dt.date):
+    return sa.and_(Posting.is_primary.is_(True), Posting.valid_on(on))
+
+
+def directory(user, filters: DirectoryFilter, on: dt.date):
+    """The directory statement: scoped, searched (name, employee no., ID suffix) and filtered."""
+    stmt = scoped_officers(user).options(joinedload(Officer.street))
+    if filters.q:
+        q = filters.q
+        conditions = [Officer.name.contains(q, autoescape=True), Officer.employee_no.startswith(q, autoescape=True)]
+        if q[-1:].isdigit() or q[-1:].upper() == "X":
+            conditions.append(Officer.id_number.endswith(q.upper(), autoescape=True))
+        stmt = stmt.where(sa.or_(*conditions))
+    if filters.street_id:
+        stmt = stmt.where(Officer.street_id == filters.street_id)
+    if filters.community_id:
+        in_community = (
+            sa.select(Posting.id)
+            .join(Grid, Grid.id == Posting.grid_id)
+            .where(Posting.officer_id == Officer.id, Grid.community_id == filters.community_id)
+            .where(_current_posting_condition(on))
+        )
+        stmt = stmt.where(in_community.exists())
+    if filters.status:
+        stmt = stmt.where(Officer.status == filters.status)
+    return stmt.order_by(Officer.employee_no)
+
+
+def current_postings(officer_ids: list[int], on: dt.date) -> dict[int, Posting]:
+    """Officer id → their primary posting on `on`, with grid, community and street: one query."""
+    if not officer_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Posting)
+        .options(joinedload(Posting.grid).joinedload(Grid.community))
+        .where(Posting.officer_id.in_(officer_ids), _current_posting_condition(on))
+    ).all()
+    return {posting.officer_id: posting for posting in rows}
+
+
+def posting_history(officer_id: int) -> list[Posting]:
+    return db.session.scalars(
+        sa.select(Posting)
+        .options(joinedload(Posting.grid).joinedload(Grid.community))
+        .where(Posting.officer_id == officer_id)
+        .order_by(Posting.effective_from.desc())
+    ).all()
+
+
+def grid_occupancy(user, on: dt.date, street_id: int | None = None, vacant_only: bool = False):
+    """Each grid with the officer serving it on `on` (or none): the 'one grid, one officer' board."""
+    stmt = (
+        sa.select(Grid, Community, Posting, Officer)
+        .join(Community, Community.id == Grid.community_id)
+        .outerjoin(Posting, sa.and_(Posting.grid_id == Grid.id, _current_posting_condition(on)))
+        .outerjoin(Officer, Officer.id == Posting.officer_id)
+        .where(Grid.active.is_(True), street_scope(user, Community.street_id))
+        .order_by(Grid.code)
+    )
+    if street_id:
+        stmt = stmt.where(Community.street_id == street_id)
+    if vacant_only:
+        stmt = stmt.where(Posting.id.is_(None))
+    return stmt
+
+
+def street_choices(user) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Street.id, Street.name).where(street_scope(user, Street.id)).order_by(Street.code)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def community_choices(user, street_id: int | None = None) -> list[tuple[int, str]]:
+    stmt = (
+        sa.select(Community.id, Community.name).where(street_scope(user, Community.street_id)).order_by(Community.code)
+    )
+    if street_id:
+        stmt = stmt.where(Community.street_id == street_id)
+    return [(row.id, row.name) for row in db.session.execute(stmt)]
+
+
+def export_rows(user, filters: DirectoryFilter, on: dt.date, batch: int = 1000):
+    """Stream the filtered directory for export in batches: officers plus their current grid."""
+    stmt = directory(user, filters, on)
+    offset = 0
+    while True:
+        officers = db.session.scalars(stmt.limit(batch).offset(offset)).all()
+        if not officers:
+            return
+        postings = current_postings([o.id for o in officers], on)
+        for officer in officers:
+            yield officer, postings.get(officer.id)
+        offset += batch

@@ -1,0 +1,379 @@
+"""HR pages for officers: directory, profile, create/edit, postings, departure, import, export."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hrapp.core import importing
+from hrapp.core.audit import AuditEvent
+from hrapp.core.db import paginate_rows, today
+from hrapp.core.forms import show_domain_error
+from hrapp.core.i18n import local_time
+from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
+from hrapp.errors import DomainError
+from hrapp.extensions import db
+from hrapp.officers import queries, services
+from hrapp.officers.forms import DeactivateForm, EndPostingForm, ImportForm, OfficerForm, PostingForm
+from hrapp.officers.importing import officer_import_spec
+from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, STATUSES, Officer, Posting
+from hrapp.org.models import Grid
+from hrapp.org.queries import grid_choices
+
+bp = Blueprint("officers", __name__, url_prefix="/officers")
+
+
+def _officer_or_404(officer_id: int) -> Officer:
+    """404 both for a missing officer and for one outside the user's scope: no existence leak."""
+    officer = queries.get_visible_officer(current_user, officer_id)
+    if officer is None:
+        abort(404)
+    return officer
+
+
+def _editable_or_403(officer_id: int) -> Officer:
+    officer = _officer_or_404(officer_id)
+    if not can_edit_officer(current_user, officer):
+        abort(403)
+    return officer
+
+
+@bp.route("/")
+@role_required(*READ_OFFICERS)
+def directory():
+    filters = queries.DirectoryFilter.from_args(request.args)
+    on = today()
+    page = db.paginate(
+        queries.directory(current_user, filters, on),
+        per_page=min(request.args.get("per_page", current_app.config["PAGE_SIZE"], type=int) or 50, 200),
+        error_out=False,
+    )
+    postings = queries.current_postings([officer.id for officer in page.items], on)
+    return render_template(
+        "officers/directory.html",
+        page=page,
+        postings=postings,
+        filters=filters,
+        streets=queries.street_choices(current_user),
+        communities=queries.community_choices(current_user, filters.street_id),
+        statuses=STATUSES,
+    )
+
+
+EXPORT_HEADERS = (
+    "Employee no.",
+    "Name",
+    "Sex",
+    "ID number",
+    "Phone",
+    "Education",
+    "Political status",
+    "Employing street",
+    "Grid code",
+    "Hire date",
+    "Contract start",
+    "Contract end",
+    "Employment status",
+)
+
+
+@bp.route("/export.<fmt>")
+@role_required(*STAFF)
+def export(fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    filters = queries.DirectoryFilter.from_args(request.args)
+    headers = [_(header) for header in EXPORT_HEADERS]
+
+    def rows():
+        for officer, posting in queries.export_rows(current_user, filters, today()):
+            yield (
+                officer.employee_no,
+                officer.name,
+                officer.sex_label,
+                officer.masked_id_number,
+                officer.phone,
+                str(EDUCATION.get(officer.education, "")),
+                str(POLITICAL_STATUS.get(officer.political_status, "")),
+                officer.street.name,
+                posting.grid.code if posting else "",
+                officer.hire_date.isoformat(),
+                officer.contract_start.isoformat() if officer.contract_start else "",
+                officer.contract_end.isoformat() if officer.contract_end else "",
+                officer.status_label,
+            )
+
+    body = importing.write_xlsx(headers, rows(), "officers") if fmt == "xlsx" else importing.write_csv(headers, rows())
+    mimetype = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    filename = f"officers-{today().isoformat()}.{fmt}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def _officer_form(officer: Officer | None) -> OfficerForm:
+    form = OfficerForm(obj=officer)
+    form.street_id.choices = [
+        (street_id, name)
+        for street_id, name in queries.street_choices(current_user)
+        if current_user.street_id in (None, street_id)
+    ]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new():
+    form = _officer_form(None)
+    if request.method == "GET" and current_user.street_id:
+        form.street_id.data = current_user.street_id
+    if form.validate_on_submit():
+        try:
+            officer = services.create_officer(form.values(), acting=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Officer %(name)s (%(no)s) created.", name=officer.name, no=officer.employee_no), "success")
+            return redirect(url_for("officers.profile", officer_id=officer.id))
+    return render_template("officers/form.html", form=form, officer=None)
+
+
+@bp.route("/<int:officer_id>")
+@role_required(*READ_OFFICERS)
+def profile(officer_id: int):
+    officer = _officer_or_404(officer_id)
+    return _render_profile(officer)
+
+
+def _render_profile(officer: Officer, revealed_id: str | None = None):
+    on = today()
+    return render_template(
+        "officers/profile.html",
+        officer=officer,
+        revealed_id=revealed_id,
+        postings=queries.posting_history(officer.id),
+        current=queries.current_postings([officer.id], on).get(officer.id),
+        can_edit=can_edit_officer(current_user, officer),
+        can_reveal=can_reveal_id_number(current_user, officer),
+        posting_form=_posting_form(officer),
+        end_form=EndPostingForm(formdata=None, end=on),
+        deactivate_form=DeactivateForm(formdata=None, on=on),
+        today=on,
+    )
+
+
+def _posting_form(officer: Officer, formdata=None) -> PostingForm:
+    form = PostingForm(formdata=formdata, start=today()) if formdata is None else PostingForm()
+    form.grid_id.choices = grid_choices(current_user)
+    return form
+
+
+@bp.route("/<int:officer_id>/reveal-id", methods=["POST"])
+@role_required(*STAFF)
+def reveal_id(officer_id: int):
+    officer = _officer_or_404(officer_id)
+    number = services.reveal_id_number(officer, acting=current_user)
+    db.session.commit()
+    return _render_profile(officer, revealed_id=number)
+
+
+@bp.route("/<int:officer_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit(officer_id: int):
+    officer = _editable_or_403(officer_id)
+    form = _officer_form(officer)
+    if request.method == "GET":
+        form.version.data = str(officer.version)
+    current_values = None
+    if form.validate_on_submit():
+        try:
+            services.update_officer(
+                officer, form.values(), expected_version=int(form.version.data or 0), acting=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            officer = db.session.get(Officer, officer_id)
+            if error.status_code == 409:
+                current_values = officer
+                form.version.data = str(officer.version)
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Profile of %(name)s saved.", name=officer.name), "success")
+            return redirect(url_for("officers.profile", officer_id=officer.id))
+    return render_template("officers/form.html", form=form, officer=officer, current_values=current_values)
+
+
+@bp.route("/<int:officer_id>/deactivate", methods=["POST"])
+@role_required(*STAFF)
+def deactivate(officer_id: int):
+    officer = _editable_or_403(officer_id)
+    form = DeactivateForm()
+    if form.validate_on_submit():
+        try:
+            services.deactivate(officer, on=form.on.data, acting=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s is recorded as having left on %(date)s.", name=officer.name, date=form.on.data), "success"
+            )
+    else:
+        flash(_("Give the leaving date."), "danger")
+    return redirect(url_for("officers.profile", officer_id=officer.id))
+
+
+@bp.route("/<int:officer_id>/postings", methods=["POST"])
+@role_required(*STAFF)
+def add_posting(officer_id: int):
+    officer = _editable_or_403(officer_id)
+    form = _posting_form(officer, formdata=request.form)
+    if form.validate_on_submit():
+        grid = db.session.get(Grid, form.grid_id.data)
+        try:
+            services.post_to_grid(officer, grid, start=form.start.data, acting=current_user, note=form.note.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(name)s posted to grid %(grid)s.", name=officer.name, grid=grid.code), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+    return redirect(url_for("officers.profile", officer_id=officer.id))
+
+
+@bp.route("/postings/<int:posting_id>/end", methods=["POST"])
+@role_required(*STAFF)
+def end_posting(posting_id: int):
+    posting = db.get_or_404(Posting, posting_id)
+    officer = _editable_or_403(posting.officer_id)
+    form = EndPostingForm()
+    if form.validate_on_submit():
+        try:
+            services.end_posting(posting, end=form.end.data, acting=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Posting ended."), "success")
+    return redirect(url_for("officers.profile", officer_id=officer.id))
+
+
+@bp.route("/<int:officer_id>/history")
+@role_required(*STAFF)
+def history(officer_id: int):
+    officer = _officer_or_404(officer_id)
+    page = db.paginate(
+        sa.select(AuditEvent).where(AuditEvent.officer_id == officer.id).order_by(AuditEvent.id.desc()),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("officers/history.html", officer=officer, page=page, local_time=local_time)
+
+
+@bp.route("/grids")
+@role_required(*READ_OFFICERS)
+def occupancy():
+    street_id = request.args.get("street_id", type=int)
+    vacant_only = request.args.get("vacant") == "1"
+    page = paginate_rows(
+        queries.grid_occupancy(current_user, today(), street_id, vacant_only),
+        page=request.args.get("page", type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "officers/occupancy.html",
+        page=page,
+        street_id=street_id,
+        vacant_only=vacant_only,
+        streets=queries.street_choices(current_user),
+    )
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.config["INSTANCE_DIR"]) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@bp.route("/import/template.<fmt>")
+@role_required(*STAFF)
+def import_template(fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    body = importing.template(officer_import_spec(current_user), fmt)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=officers-template.{fmt}"}
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*STAFF)
+def import_officers():
+    """Upload → dry run report. The checked file is kept under a random token so that 'Import'
+    applies exactly the file that was checked, without uploading it again."""
+    form = ImportForm()
+    report = None
+    token = None
+    if request.method == "POST" and request.form.get("token"):
+        token = request.form["token"]
+        pending = session.get("officer_import", {})
+        if pending.get("token") != token:
+            flash(_("That import has expired; upload the file again."), "warning")
+            return redirect(url_for("officers.import_officers"))
+        path = _upload_dir() / f"{token}{Path(pending['filename']).suffix}"
+        with path.open("rb") as stream:
+            report = _run(stream, pending["filename"], dry_run=False)
+        if report and report.ok:
+            db.session.commit()
+            path.unlink(missing_ok=True)
+            session.pop("officer_import", None)
+            flash(
+                _(
+                    "Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                    created=report.created,
+                    updated=report.updated,
+                    unchanged=report.unchanged,
+                ),
+                "success",
+            )
+            return redirect(url_for("officers.directory"))
+        db.session.rollback()
+        token = None
+    elif form.validate_on_submit():
+        upload = form.file.data
+        report = _run(upload.stream, upload.filename, dry_run=True)
+        db.session.rollback()
+        if report and report.ok:
+            token = secrets.token_urlsafe(16)
+            upload.stream.seek(0)
+            upload.save(_upload_dir() / f"{token}{Path(upload.filename).suffix.lower()}")
+            session["officer_import"] = {"token": token, "filename": upload.filename.lower()}
+    return render_template("officers/import.html", form=form, report=report, token=token)
+
+
+def _run(stream, filename: str, *, dry_run: bool):
+    try:
+        return importing.run_import(officer_import_spec(current_user), stream, filename, dry_run=dry_run)
+    except importing.ImportFileError as error:
+        flash(str(error), "danger")
+        return None

@@ -1,0 +1,40 @@
+"""Jinja filters and the navigation shown to each role."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from hrapp.core.i18n import LANGUAGE_NAMES, local_time
+from hrapp.core.money import format_yuan
+from hrapp.core.permissions import Role
+
+# (endpoint, label, roles); the first matching entries form the top navigation.
+NAVIGATION = [
+    ("me.home", _l("Home"), tuple(Role)),
+    ("officers.directory", _l("Officers"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("officers.occupancy", _l("Grid postings"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("auth.users", _l("Users"), (Role.ADMIN,)),
+    ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
+]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["yuan"] = format_yuan
+
+    @app.context_processor
+    def navigation():
+        items = []
+        if current_user.is_authenticated:
+            items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
+        endpoint = request.endpoint or ""
+        return {
+            "nav_items": items,
+            "nav_active": endpoint.split(".")[0],
+            "languages": LANGUAGE_NAMES,
+            "current_locale": "zh_CN" if get_locale().language == "zh" else "en",
+        }

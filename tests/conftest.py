@@ -1,0 +1,91 @@
+"""Shared fixtures: one app and schema per run, emptied between tests; helpers that read as user
+actions (`login_as`). Set TEST_DATABASE_URL to run the same suite on PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from hrapp import create_app
+from hrapp.extensions import db
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(
+        {
+            "CONFIG": "testing",
+            "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
+            "REPORTS_DIR": str(tmp_path_factory.mktemp("reports")),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Each test runs in an app context over empty tables."""
+    with app.app_context():
+        _empty_tables()
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login_as(client, user, password: str = factories.PASSWORD):
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302, f"login as {user.username} failed"
+    return client
+
+
+@pytest.fixture
+def world():
+    """A small district: two streets, grids, officers and a user of each role (HR scoped and not)."""
+    return factories.build_world()
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Count SQL statements executed inside the block (for N+1 guards)."""
+    statements: list[str] = []
+
+    def before_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_execute)
+
+
+@pytest.fixture
+def query_counter():
+    return count_queries
