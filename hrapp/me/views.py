@@ -9,6 +9,7 @@ from flask_login import current_user
 from hrapp.core.db import today
 from hrapp.core.permissions import ALL_ROLES, Role, officer_scope, role_required, street_scope
 from hrapp.extensions import db
+from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
 from hrapp.officers import services as officer_services
 from hrapp.officers.models import Officer, Posting
@@ -59,6 +60,7 @@ def _own_profile(revealed_id: str | None = None):
         officer=officer,
         revealed_id=revealed_id,
         postings=officer_queries.posting_history(officer.id),
+        panels=panels.render_context(officer, current_user),
     )
 
 

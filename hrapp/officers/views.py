@@ -18,7 +18,7 @@ from hrapp.core.i18n import local_time
 from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
 from hrapp.errors import DomainError
 from hrapp.extensions import db
-from hrapp.officers import queries, services
+from hrapp.officers import panels, queries, services
 from hrapp.officers.forms import DeactivateForm, EndPostingForm, ImportForm, OfficerForm, PostingForm
 from hrapp.officers.importing import officer_import_spec
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, STATUSES, Officer, Posting
@@ -168,6 +168,7 @@ def _render_profile(officer: Officer, revealed_id: str | None = None):
         end_form=EndPostingForm(formdata=None, end=on),
         deactivate_form=DeactivateForm(formdata=None, on=on),
         today=on,
+        panels=panels.render_context(officer, current_user),
     )
 
 
