@@ -15,7 +15,7 @@ $(BIN)/activate: requirements.txt
 venv: $(BIN)/activate
 
 translations: venv
-	$(BIN)/pybabel compile --use-fuzzy -d hrapp/translations -f >/dev/null
+	$(BIN)/pybabel compile -d hrapp/translations -f >/dev/null
 
 run: venv translations
 	$(BIN)/flask db upgrade
@@ -30,8 +30,8 @@ bench: venv translations
 
 # After changing user-facing strings: extract them and merge into the catalogues.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o hrapp/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs=".* __pycache__" -o hrapp/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete --no-fuzzy-matching
 
 lint: venv
 	$(BIN)/ruff format --check .

@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hrapp.core import importing
@@ -66,19 +67,19 @@ def directory():
 
 
 EXPORT_HEADERS = (
-    "Employee no.",
-    "Name",
-    "Sex",
-    "ID number",
-    "Phone",
-    "Education",
-    "Political status",
-    "Employing street",
-    "Grid code",
-    "Hire date",
-    "Contract start",
-    "Contract end",
-    "Employment status",
+    _l("Employee no."),
+    _l("Name"),
+    _l("Sex"),
+    _l("ID number"),
+    _l("Phone"),
+    _l("Education"),
+    _l("Political status"),
+    _l("Employing street"),
+    _l("Grid code"),
+    _l("Hire date"),
+    _l("Contract start"),
+    _l("Contract end"),
+    _l("Employment status"),
 )
 
 
@@ -88,7 +89,7 @@ def export(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
     filters = queries.DirectoryFilter.from_args(request.args)
-    headers = [_(header) for header in EXPORT_HEADERS]
+    headers = [str(header) for header in EXPORT_HEADERS]
 
     def rows():
         for officer, posting in queries.export_rows(current_user, filters, today()):
