@@ -115,9 +115,9 @@ def _person(rng: random.Random, number: int, on: dt.date) -> dict:
 def seed_officers(rng: random.Random, grids: list[tuple[int, int]], count: int, on: dt.date) -> None:
     """One officer per grid (一格一员); each posted from their hire date, some with an earlier grid."""
     batch_size = 2000
+    used_ids: set[str] = set()  # across batches: a repeat in a later batch breaks the unique index
     for start in range(0, count, batch_size):
         people, numbers = [], range(start, min(count, start + batch_size))
-        used_ids = set()
         for number in numbers:
             person = _person(rng, number + 1, on)
             while person["id_number"] in used_ids:
