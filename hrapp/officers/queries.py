@@ -59,13 +59,14 @@ def directory(user, filters: DirectoryFilter, on: dt.date):
     if filters.street_id:
         stmt = stmt.where(Officer.street_id == filters.street_id)
     if filters.community_id:
+        # Uncorrelated IN: the community's few postings are found once through the grid index,
+        # where a correlated EXISTS probed postings for every officer of the district.
         in_community = (
-            sa.select(Posting.id)
+            sa.select(Posting.officer_id)
             .join(Grid, Grid.id == Posting.grid_id)
-            .where(Posting.officer_id == Officer.id, Grid.community_id == filters.community_id)
-            .where(_current_posting_condition(on))
+            .where(Grid.community_id == filters.community_id, _current_posting_condition(on))
         )
-        stmt = stmt.where(in_community.exists())
+        stmt = stmt.where(Officer.id.in_(in_community))
     if filters.status:
         stmt = stmt.where(Officer.status == filters.status)
     return stmt.order_by(Officer.employee_no)
