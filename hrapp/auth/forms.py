@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from hrapp.core.forms import select_choices
+
 ROLE_LABELS = {
     "admin": _l("Administrator"),
     "hr_clerk": _l("HR clerk"),
@@ -31,7 +33,7 @@ class PasswordChangeForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=select_choices(ROLE_LABELS.items()))
     street_id = SelectField(_l("Street (HR clerks only)"), coerce=int, choices=[])
     officer_employee_no = StringField(
         _l("Officer employee no. (officer accounts only)"), validators=[Optional(), Length(max=20)]

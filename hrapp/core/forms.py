@@ -1,8 +1,15 @@
 """Form helpers shared by every domain's views."""
 
 from flask import flash
+from wtforms.fields.choices import SelectChoice
 
 from hrapp.errors import DomainError
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """Declared SelectField choices from (value, label) pairs: WTForms 3.3 deprecates raw tuples
+    (and pytest turns the warning into an error)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def show_domain_error(form, error: DomainError) -> None:

@@ -4,11 +4,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from hrapp.core.forms import select_choices
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, SEXES, STATUSES
 
 
 def _blank(choices: dict) -> list:
-    return [("", "—")] + list(choices.items())
+    return select_choices([("", "—"), *choices.items()])
 
 
 class OfficerForm(FlaskForm):
@@ -24,7 +25,7 @@ class OfficerForm(FlaskForm):
     hire_date = DateField(_l("Hire date"), validators=[DataRequired()])
     contract_start = DateField(_l("Contract start"), validators=[Optional()])
     contract_end = DateField(_l("Contract end"), validators=[Optional()])
-    status = SelectField(_l("Employment status"), choices=list(STATUSES.items()))
+    status = SelectField(_l("Employment status"), choices=select_choices(STATUSES.items()))
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict:

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
 
+from hrapp.core.forms import select_choices
 from hrapp.org.models import GRID_TYPES
 
 CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, - and _ only."))
@@ -30,7 +31,7 @@ class GridForm(FlaskForm):
     community_id = SelectField(_l("Community"), coerce=int)
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=30), CODE])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    grid_type = SelectField(_l("Grid type"), choices=list(GRID_TYPES.items()))
+    grid_type = SelectField(_l("Grid type"), choices=select_choices(GRID_TYPES.items()))
     households = _count(_l("Households"))
     population = _count(_l("Population (实有人口)"))
     housing_units = _count(_l("Housing units (实有房屋)"))
