@@ -89,3 +89,65 @@ def count_queries():
 @pytest.fixture
 def query_counter():
     return count_queries
+
+
+ROLES = ("admin", "hr_clerk", "street_hr", "inspector", "officer", "anonymous")
+
+
+def sign_in(client, user):
+    """Log `user` in without the login form: what a successful login leaves in the session.
+    Argon2 makes a real login cost ~0.1 s; the route × role matrix would spend minutes on it.
+    Login itself is tested through the form (tests/auth)."""
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = client.application.login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["_id"] = identifier
+    return client
+
+
+def client_as(app, world, role: str):
+    """A fresh test client signed in as `role` of the world ('anonymous': not signed in)."""
+    client = app.test_client()
+    if role != "anonymous":
+        sign_in(client, world.user(role))
+    return client
+
+
+@pytest.fixture
+def as_role(app, world):
+    """as_role('street_hr') -> a client signed in as that user of the world."""
+    return lambda role: client_as(app, world, role)
+
+
+@pytest.fixture
+def side_app(tmp_path):
+    """side_app(**settings) -> a second application on its own SQLite file, schema created, for
+    settings the shared app must not have (CSRF on, rate limits on). Disposed after the test."""
+    made = []
+
+    def make(**overrides):
+        made.append(_side_app(tmp_path / f"side{len(made)}", **overrides))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _side_app(tmp_path, **overrides):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "CONFIG": "testing",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'side.sqlite'}",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "REPORTS_DIR": str(tmp_path / "reports"),
+        **overrides,
+    }
+    other = create_app(settings)
+    with other.app_context():
+        db.create_all()
+    return other
