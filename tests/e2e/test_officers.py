@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
 from hrapp.core import idcard
-from hrapp.officers.forms import OfficerForm
 from hrapp.officers.models import Officer
 from tests import factories
 from tests.e2e.conftest import log_in
@@ -18,22 +17,10 @@ from tests.e2e.conftest import log_in
 pytestmark = pytest.mark.e2e
 
 
-def _officer_form_has_tuple_choices() -> bool:
-    """WTForms 3.3 deprecates (value, label) tuples as SelectField choices; under filterwarnings=error
-    the warning raised while building OfficerForm turns GET /officers/new into a 500."""
-    fields = (OfficerForm.sex, OfficerForm.education, OfficerForm.political_status, OfficerForm.status)
-    return any(isinstance(choice, tuple) for field in fields for choice in field.kwargs.get("choices", ()))
-
-
 def _wrong_check_digit(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
 
 
-@pytest.mark.xfail(
-    _officer_form_has_tuple_choices(),
-    reason="OfficerForm passes SelectField choices as tuples (deprecated in WTForms 3.3): the form page is a 500",
-    strict=True,
-)
 def test_hr_creates_an_officer_after_correcting_a_wrong_id_check_digit(e2e_app, e2e_db, new_page):
     world = factories.build_world()
     id_number = idcard.make("440304", dt.date(1992, 3, 15), 123)
