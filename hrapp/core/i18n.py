@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_login import current_user
 
 LANGUAGES = ("zh_CN", "en")
@@ -14,7 +14,10 @@ DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def select_locale() -> str:
-    """The user's saved preference, then the session's choice, then Accept-Language, then zh_CN."""
+    """The user's saved preference, then the session's choice, then Accept-Language, then zh_CN.
+    Outside a request (CLI commands, jobs, services under test) messages are in zh_CN."""
+    if not has_request_context():
+        return LANGUAGES[0]
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("locale") in LANGUAGES:
