@@ -162,9 +162,17 @@ def _write_audit_rows(session: Session, flush_context) -> None:
         session.connection().execute(sa.insert(AuditEvent), rows)
 
 
-def log_read(entity: str, entity_id, action: str = "read", officer_id: int | None = None, detail: dict | None = None):
-    """Record that someone looked at a sensitive record. Added to the session; the caller commits."""
-    actor_id, actor_name = current_actor()
+def log_read(
+    entity: str,
+    entity_id,
+    action: str = "read",
+    officer_id: int | None = None,
+    detail: dict | None = None,
+    actor=None,
+):
+    """Record that someone looked at a sensitive record. Added to the session; the caller commits.
+    `actor` is the user who read it (a service knows; otherwise the current actor)."""
+    actor_id, actor_name = (actor.id, actor.username) if actor is not None else current_actor()
     db.session.add(
         AuditEvent(
             actor_id=actor_id,

@@ -182,7 +182,9 @@ def reveal_id_number(officer: Officer, *, acting) -> str:
     """The unmasked number, for those allowed; every reveal is written to the audit trail."""
     if not can_reveal_id_number(acting, officer):
         raise PermissionDenied(_("You may not see this ID number."))
-    log_read("officers", officer.id, action="reveal_id", officer_id=officer.id, detail={"field": "id_number"})
+    log_read(
+        "officers", officer.id, action="reveal_id", officer_id=officer.id, detail={"field": "id_number"}, actor=acting
+    )
     return officer.id_number
 
 
