@@ -4,9 +4,11 @@ actions (`login_as`). Set TEST_DATABASE_URL to run the same suite on PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from hrapp import create_app
@@ -107,9 +109,19 @@ def sign_in(client, user):
     return client
 
 
-def client_as(app, world, role: str):
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a server would: the request gets its
+    own `g` (current_user, locale) and its own database session, so it sees committed data only and
+    a test can drive several users in turn. (The plain `client` shares the test's app context: a
+    second request would reuse the first one's current_user.) Commit before requesting."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def client_as(app, world, role: str, isolated: bool = False):
     """A fresh test client signed in as `role` of the world ('anonymous': not signed in)."""
-    client = app.test_client()
+    client = IsolatedClient(app, app.response_class, use_cookies=True) if isolated else app.test_client()
     if role != "anonymous":
         sign_in(client, world.user(role))
     return client
@@ -117,8 +129,8 @@ def client_as(app, world, role: str):
 
 @pytest.fixture
 def as_role(app, world):
-    """as_role('street_hr') -> a client signed in as that user of the world."""
-    return lambda role: client_as(app, world, role)
+    """as_role('street_hr') -> an IsolatedClient signed in as that user of the world."""
+    return lambda role: client_as(app, world, role, isolated=True)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ import pytest
 from flask import url_for
 
 from hrapp import create_app
+from hrapp.extensions import db
 from tests.conftest import ROLES, client_as
 
 TESTS_DIR = Path(__file__).parent
@@ -93,6 +94,7 @@ def test_route_answers_each_role_as_expected(app, world, endpoint, method, role)
     expected = entry[method][role]
     with app.test_request_context():
         url = url_for(endpoint, **entry["params"](world))
+    db.session.commit()  # rows the params created must be visible to the request
     client = client_as(app, world, role)
 
     response = client.open(url, method=method, data={} if method == "POST" else None)
