@@ -123,7 +123,9 @@ def _changes(obj, action: str) -> dict:
 
 def _event_row(obj, action: str, changes: dict) -> dict:
     actor_id, actor_name = current_actor()
-    identity = inspect(obj).identity
+    # A row inserted by this flush has no identity key until the flush ends: read its primary key.
+    state = inspect(obj)
+    identity = state.identity or state.mapper.primary_key_from_instance(obj)
     return {
         "occurred_at": utcnow(),
         "actor_id": actor_id,
@@ -141,8 +143,9 @@ def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise RuntimeError("Audit events are append-only.")
-    # Snapshot changes now: after the flush, attribute history is reset.
-    pending = session.info.setdefault("audit_pending", [])
+    # Snapshot changes now: after the flush, attribute history is reset. Start afresh: a previous
+    # flush that failed (and was rolled back) must not leave its changes to be logged by this one.
+    pending = session.info["audit_pending"] = []
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
             changes = _changes(obj, "update")
@@ -152,6 +155,15 @@ def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:
         if isinstance(obj, Audited):
             pending.append((obj, "delete", _changes(obj, "delete")))
     session.info["audit_new"] = [obj for obj in session.new if isinstance(obj, Audited)]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_audit_rewrites(orm_execute_state) -> None:
+    """`session.execute(update(AuditEvent))` bypasses the flush; refuse it too."""
+    if (orm_execute_state.is_update or orm_execute_state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in orm_execute_state.all_mappers
+    ):
+        raise RuntimeError("Audit events are append-only.")
 
 
 @event.listens_for(Session, "after_flush")
