@@ -12,6 +12,7 @@ import random
 import sqlalchemy as sa
 
 from hrapp.auth import services as auth_services
+from hrapp.certification.seed import seed_certification
 from hrapp.core import idcard
 from hrapp.core.db import today, utcnow
 from hrapp.extensions import db
@@ -25,6 +26,7 @@ POLITICAL = ["masses"] * 6 + ["cpc_member"] * 3 + ["cyl_member"] * 2 + ["cpc_pro
 
 # Later domains append functions(rng, on) that add their own demo data.
 STEPS: list = []
+STEPS.append(seed_certification)
 
 
 def database_is_empty() -> bool:

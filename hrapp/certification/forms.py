@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from hrapp.certification.models import COURSE_CATEGORIES, GRADES, RECORD_REASONS, SEVERITIES
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class TierRecordForm(FlaskForm):
+    tier_id = SelectField(_l("Tier"), coerce=int)
+    step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
+    start = DateField(_l("From"), validators=[DataRequired()])
+    end = DateField(_l("Until (leave empty if current)"), validators=[Optional()])
+    reason = SelectField(
+        _l("Reason"), choices=[(key, RECORD_REASONS[key]) for key in ("hire", "correction")], default="hire"
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add tier record"))
+
+
+class AnnualResultForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    grade = SelectField(_l("Grade"), coerce=int, choices=list(GRADES.items()))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Save annual result"))
+
+
+class CaseForm(FlaskForm):
+    kind = SelectField(_l("Type"), choices=[("promotion", _l("Promotion")), ("demotion", _l("Demotion"))])
+    to_tier_id = SelectField(_l("To tier"), coerce=int)
+    to_step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
+    effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Propose"))
+
+
+class CaseEditForm(FlaskForm):
+    effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save"))
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))], validators=[DataRequired()]
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Record decision"))
+
+
+class ReversalForm(FlaskForm):
+    effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Propose reversal"))
+
+
+def _blank(choices) -> list:
+    return [("", "—")] + [(str(key), label) for key, label in choices]
+
+
+class RuleSetForm(FlaskForm):
+    effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
+    min_service_years = IntegerField(_l("Minimum years of service"), validators=[Optional(), NumberRange(min=0)])
+    min_years_in_tier = IntegerField(
+        _l("Minimum years in the current tier"), validators=[Optional(), NumberRange(min=0)]
+    )
+    tenure_either = BooleanField(_l("Either tenure criterion suffices"))
+    training_hours = DecimalField(_l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0)])
+    training_window_months = IntegerField(
+        _l("Training window (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
+    )
+    course_category = SelectField(_l("Only courses of category"), choices=_blank(COURSE_CATEGORIES.items()))
+    exam_required = BooleanField(_l("Exam passed required"))
+    exam_min_score = IntegerField(_l("Minimum exam score"), validators=[Optional(), NumberRange(min=0, max=100)])
+    exam_window_months = IntegerField(
+        _l("Exam window (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
+    )
+    grade_min = SelectField(_l("Minimum annual grade"), choices=_blank(GRADES.items()), coerce=_optional_int)
+    grade_years = IntegerField(_l("Over the last N years"), validators=[Optional(), NumberRange(min=1, max=10)])
+    grade_min_count = IntegerField(
+        _l("Years that must reach the grade"), validators=[Optional(), NumberRange(min=1, max=10)]
+    )
+    integrity_severity = SelectField(
+        _l("No integrity finding of severity at least"), choices=_blank(SEVERITIES.items()), coerce=_optional_int
+    )
+    integrity_months = IntegerField(
+        _l("Integrity window (months; empty: ever)"), validators=[Optional(), NumberRange(min=1, max=600)]
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save as a new version"))
+
+    def values(self) -> dict:
+        return {
+            "min_service_years": self.min_service_years.data,
+            "min_years_in_tier": self.min_years_in_tier.data,
+            "tenure_either": self.tenure_either.data,
+            "training_hours": self.training_hours.data,
+            "training_window_months": self.training_window_months.data,
+            "course_category": self.course_category.data or None,
+            "exam_required": self.exam_required.data,
+            "exam_min_score": self.exam_min_score.data,
+            "exam_window_months": self.exam_window_months.data,
+            "grade_min": self.grade_min.data,
+            "grade_years": self.grade_years.data,
+            "grade_min_count": self.grade_min_count.data,
+            "integrity_severity": self.integrity_severity.data,
+            "integrity_months": self.integrity_months.data,
+            "note": self.note.data,
+        }
+
+
+class TierForm(FlaskForm):
+    annual_training_hours = DecimalField(
+        _l("Required training hours per year"), places=1, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    max_step = IntegerField(_l("Highest step"), validators=[InputRequired(), NumberRange(min=1, max=8)])
+    submit = SubmitField(_l("Save"))
+
+
+class CourseForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    category = SelectField(_l("Category"), choices=list(COURSE_CATEGORIES.items()))
+    hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(min=0)])
+    is_exam = BooleanField(_l("Ends with an exam"))
+    pass_score = IntegerField(_l("Pass score"), validators=[Optional(), NumberRange(min=0, max=100)])
+    certificate_months = IntegerField(
+        _l("Certificate valid for (months)"), validators=[Optional(), NumberRange(min=1, max=240)]
+    )
+    mandatory_tier_ids = SelectMultipleField(_l("Mandatory for tiers"), coerce=int)
+    active = BooleanField(_l("In use"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def values(self) -> dict:
+        return {
+            "code": self.code.data,
+            "title": self.title.data,
+            "category": self.category.data,
+            "hours": self.hours.data,
+            "is_exam": self.is_exam.data,
+            "pass_score": self.pass_score.data,
+            "certificate_months": self.certificate_months.data,
+            "mandatory_tier_ids": self.mandatory_tier_ids.data or [],
+            "active": self.active.data,
+        }
+
+
+class SessionForm(FlaskForm):
+    course_id = SelectField(_l("Course"), coerce=int)
+    code = StringField(_l("Session code (optional)"), validators=[Optional(), Length(max=40)])
+    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=120)])
+    trainer = StringField(_l("Trainer"), validators=[Optional(), Length(max=80)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1)])
+    submit = SubmitField(_l("Save"))
+
+
+class AnnualStepForm(FlaskForm):
+    grade_year = IntegerField(_l("Grade year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    submit = SubmitField(_l("Grant the steps"))
+
+
+class BulkAttendanceForm(FlaskForm):
+    """Only carries the CSRF token; the rows are read from the request by officer id."""

@@ -1,0 +1,321 @@
+"""Tiers, tier records, promotion rules, annual results, training and promotion cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hrapp.core.audit import Audited
+from hrapp.core.db import EffectiveDatedMixin, TimestampMixin, utcnow
+from hrapp.extensions import db
+
+# Stored codes; labels for display. Tiers are compared by their ordinal, never by name.
+TIER_LABELS = {
+    "probation": _l("Probation (见习)"),
+    "junior": _l("Junior (初级)"),
+    "intermediate": _l("Intermediate (中级)"),
+    "senior": _l("Senior (高级)"),
+}
+RECORD_REASONS = {
+    "hire": _l("Hire"),
+    "annual_step": _l("Annual step"),
+    "promotion": _l("Promotion"),
+    "demotion": _l("Demotion"),
+    "correction": _l("Correction"),
+}
+# Annual grade ordinals: higher is better.
+GRADES = {
+    4: _l("Excellent (优秀)"),
+    3: _l("Qualified (合格)"),
+    2: _l("Basically qualified (基本合格)"),
+    1: _l("Unqualified (不合格)"),
+}
+# Integrity finding severity ordinals: higher is worse (the integrity domain uses the same scale).
+SEVERITIES = {
+    1: _l("Minor (轻微)"),
+    2: _l("Moderate (一般)"),
+    3: _l("Serious (严重)"),
+    4: _l("Grave (重大)"),
+}
+COURSE_CATEGORIES = {
+    "induction": _l("Induction (岗前培训)"),
+    "policy": _l("Policy and law (政策法规)"),
+    "collection": _l("Information collection (信息采集)"),
+    "mediation": _l("Dispute mediation (矛盾调解)"),
+    "safety": _l("Safety hazard checks (安全隐患排查)"),
+    "digital": _l("Digital tools (数字化工具)"),
+    "integrity": _l("Integrity education (廉政教育)"),
+    "other": _l("Other"),
+}
+CASE_KINDS = {
+    "promotion": _l("Promotion"),
+    "demotion": _l("Demotion"),
+    "reversal": _l("Reversal"),
+}
+CASE_STATUSES = {
+    "submitted": _l("Submitted"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+}
+
+
+def grade_label(grade: int | None) -> str:
+    return str(GRADES.get(grade, "—")) if grade else "—"
+
+
+class Tier(Audited, db.Model):
+    """A rung of the ladder. `ordinal` orders the ladder (0 = probation); `skill_level` is the
+    national occupation's level (5 = 五级 … 1 = 一级, lower is higher): stored, never compared by name."""
+
+    __tablename__ = "tiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ordinal: Mapped[int] = mapped_column(unique=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    skill_level: Mapped[int | None]
+    max_step: Mapped[int] = mapped_column(default=8)
+    annual_training_hours: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(6, 1), default=decimal.Decimal(40))
+
+    __table_args__ = (sa.CheckConstraint("max_step >= 1 AND max_step <= 8", name="max_step"),)
+
+    @property
+    def label(self) -> str:
+        return str(TIER_LABELS.get(self.code, self.code))
+
+
+class TierRecord(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
+    """An officer's tier and step over [effective_from, effective_to); no overlaps per officer."""
+
+    __tablename__ = "tier_records"
+    __audit_officer__ = "officer_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"), index=True)
+    step: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    # The grade year an annual step was granted for: makes the yearly run idempotent.
+    step_year: Mapped[int | None]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    tier = relationship("Tier", lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period"),
+        sa.CheckConstraint("step >= 1 AND step <= 8", name="step"),
+        sa.CheckConstraint("reason IN ('hire', 'annual_step', 'promotion', 'demotion', 'correction')", name="reason"),
+        sa.Index("ix_tier_records_officer_id_effective_from", "officer_id", "effective_from"),
+        sa.Index(
+            "uq_tier_records_open_officer",
+            "officer_id",
+            unique=True,
+            sqlite_where=sa.text("effective_to IS NULL"),
+            postgresql_where=sa.text("effective_to IS NULL"),
+        ),
+        sa.Index("uq_tier_records_officer_id_step_year", "officer_id", "step_year", unique=True),
+    )
+
+    @property
+    def reason_label(self) -> str:
+        return str(RECORD_REASONS.get(self.reason, self.reason))
+
+
+class PromotionRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
+    """The rules for reaching `target_tier`, one version valid over [effective_from, effective_to).
+    A change is a new version; a version is never edited. Empty (NULL) criteria do not apply."""
+
+    __tablename__ = "promotion_rule_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"), index=True)
+    version: Mapped[int]
+    min_service_years: Mapped[int | None]
+    min_years_in_tier: Mapped[int | None]
+    # When both tenure criteria are set: True = either suffices (≥4 years as junior OR ≥6 years' service).
+    tenure_either: Mapped[bool] = mapped_column(default=False)
+    training_hours: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric(6, 1))
+    training_window_months: Mapped[int] = mapped_column(default=12)
+    # Only courses of this category count for hours and exam (NULL: every course).
+    course_category: Mapped[str | None] = mapped_column(sa.String(20))
+    exam_required: Mapped[bool] = mapped_column(default=False)
+    exam_min_score: Mapped[int | None]
+    exam_window_months: Mapped[int] = mapped_column(default=12)
+    # At least `grade_min_count` of the annual results of the last `grade_years` years reach `grade_min`.
+    grade_min: Mapped[int | None]
+    grade_years: Mapped[int | None]
+    grade_min_count: Mapped[int | None]
+    # No integrity finding of severity >= integrity_severity in the last integrity_months (NULL: ever).
+    integrity_severity: Mapped[int | None]
+    integrity_months: Mapped[int | None]
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    target_tier = relationship("Tier", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("target_tier_id", "version"),
+        sa.CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period"),
+    )
+
+
+class AnnualResult(Audited, TimestampMixin, db.Model):
+    """An officer's annual grade (优秀/合格/基本合格/不合格 as 4..1), entered by HR until the
+    assessments domain issues them."""
+
+    __tablename__ = "annual_results"
+    __audit_officer__ = "officer_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    year: Mapped[int]
+    grade: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    __table_args__ = (
+        sa.UniqueConstraint("officer_id", "year"),
+        sa.CheckConstraint("grade >= 1 AND grade <= 4", name="grade"),
+    )
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade)
+
+
+course_mandatory_tiers = sa.Table(
+    "course_mandatory_tiers",
+    db.metadata,
+    sa.Column("course_id", sa.ForeignKey("courses.id"), primary_key=True),
+    sa.Column("tier_id", sa.ForeignKey("tiers.id"), primary_key=True),
+)
+
+
+class Course(Audited, TimestampMixin, db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    category: Mapped[str] = mapped_column(sa.String(20), index=True)
+    hours: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(5, 1))
+    is_exam: Mapped[bool] = mapped_column(default=False)
+    pass_score: Mapped[int | None]
+    certificate_months: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    mandatory_tiers = relationship("Tier", secondary=course_mandatory_tiers, order_by="Tier.ordinal")
+
+    __table_args__ = (sa.CheckConstraint("hours >= 0", name="hours"),)
+
+    @property
+    def category_label(self) -> str:
+        return str(COURSE_CATEGORIES.get(self.category, self.category))
+
+
+class TrainingSession(Audited, TimestampMixin, db.Model):
+    __tablename__ = "training_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(sa.String(120), default="")
+    trainer: Mapped[str] = mapped_column(sa.String(80), default="")
+    capacity: Mapped[int | None]
+
+    course = relationship("Course", lazy="joined")
+
+    __table_args__ = (sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),)
+
+
+class Attendance(Audited, TimestampMixin, db.Model):
+    """An officer at a session: hours earned, exam result, certificate."""
+
+    __tablename__ = "attendances"
+    __audit_officer__ = "officer_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id"))
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    hours: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(5, 1))
+    exam_score: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric(5, 1))
+    passed: Mapped[bool | None]
+    certificate_no: Mapped[str | None] = mapped_column(sa.String(40))
+    certificate_expires: Mapped[dt.date | None] = mapped_column(index=True)
+
+    session = relationship("TrainingSession", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "officer_id"),
+        sa.CheckConstraint("hours >= 0", name="hours"),
+        sa.CheckConstraint("exam_score IS NULL OR (exam_score >= 0 AND exam_score <= 100)", name="exam_score"),
+    )
+
+
+class PromotionCase(Audited, TimestampMixin, db.Model):
+    """A proposed tier change. submitted → approved (locked; writes the tier record) or rejected.
+    An approved case is corrected only by a new case that reverses it (`reverses_id`)."""
+
+    __tablename__ = "promotion_cases"
+    __audit_officer__ = "officer_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="submitted", index=True)
+    from_tier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tiers.id"))
+    from_step: Mapped[int | None]
+    to_tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"))
+    to_step: Mapped[int] = mapped_column(default=1)
+    effective_on: Mapped[dt.date]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # The eligibility evaluation as the proposer saw it, frozen (criteria, evidence, rule version).
+    snapshot: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    proposed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decision_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("promotion_cases.id"))
+    tier_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tier_records.id"))
+
+    officer = relationship("Officer", lazy="joined")
+    from_tier = relationship("Tier", foreign_keys=[from_tier_id], lazy="joined")
+    to_tier = relationship("Tier", foreign_keys=[to_tier_id], lazy="joined")
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    reverses = relationship("PromotionCase", remote_side=[id], foreign_keys=[reverses_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('promotion', 'demotion', 'reversal')", name="kind"),
+        sa.CheckConstraint("status IN ('submitted', 'approved', 'rejected')", name="status"),
+        sa.CheckConstraint("kind != 'reversal' OR reverses_id IS NOT NULL", name="reversal_link"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return str(CASE_KINDS.get(self.kind, self.kind))
+
+    @property
+    def status_label(self) -> str:
+        return str(CASE_STATUSES.get(self.status, self.status))
+
+    @property
+    def locked(self) -> bool:
+        return self.status != "submitted"
+
+
+class AnnualStepRun(Audited, db.Model):
+    """One application of the yearly step increments (who ran it, for which grade year, how many)."""
+
+    __tablename__ = "annual_step_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grade_year: Mapped[int] = mapped_column(index=True)
+    effective_on: Mapped[dt.date]
+    granted: Mapped[int] = mapped_column(default=0)
+    run_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    run_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

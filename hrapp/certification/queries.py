@@ -1,0 +1,271 @@
+"""Read side of certification: timelines, training summaries, candidates, completion, lists.
+Every officer-related list is filtered by `officer_scope` of the acting user."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from hrapp.certification import rules
+from hrapp.certification.models import (
+    AnnualResult,
+    Attendance,
+    Course,
+    PromotionCase,
+    PromotionRuleSet,
+    Tier,
+    TierRecord,
+    TrainingSession,
+    course_mandatory_tiers,
+)
+from hrapp.core.permissions import officer_scope
+from hrapp.extensions import db
+from hrapp.officers.models import Officer, Posting
+from hrapp.org.models import Grid, Street
+
+
+def tiers() -> list[Tier]:
+    return list(db.session.scalars(sa.select(Tier).order_by(Tier.ordinal)))
+
+
+def timeline(officer_id: int) -> list[TierRecord]:
+    return list(
+        db.session.scalars(
+            sa.select(TierRecord).where(TierRecord.officer_id == officer_id).order_by(TierRecord.effective_from.desc())
+        )
+    )
+
+
+def annual_results(officer_id: int) -> list[AnnualResult]:
+    return list(
+        db.session.scalars(
+            sa.select(AnnualResult).where(AnnualResult.officer_id == officer_id).order_by(AnnualResult.year.desc())
+        )
+    )
+
+
+def attendance_of(officer_id: int, limit: int = 50) -> list[Attendance]:
+    return list(
+        db.session.scalars(
+            sa.select(Attendance)
+            .options(joinedload(Attendance.session).joinedload(TrainingSession.course))
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(Attendance.officer_id == officer_id)
+            .order_by(TrainingSession.held_on.desc())
+            .limit(limit)
+        )
+    )
+
+
+def hours_by_year(officer_id: int) -> list[tuple[int, float]]:
+    year = sa.extract("year", TrainingSession.held_on)
+    rows = db.session.execute(
+        sa.select(year.label("year"), sa.func.sum(Attendance.hours))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(Attendance.officer_id == officer_id)
+        .group_by(year)
+        .order_by(year.desc())
+    ).all()
+    return [(int(row[0]), row[1]) for row in rows]
+
+
+def rule_sets(target_tier_id: int | None = None) -> list[PromotionRuleSet]:
+    stmt = sa.select(PromotionRuleSet).join(Tier, Tier.id == PromotionRuleSet.target_tier_id)
+    if target_tier_id:
+        stmt = stmt.where(PromotionRuleSet.target_tier_id == target_tier_id)
+    return list(db.session.scalars(stmt.order_by(Tier.ordinal, PromotionRuleSet.version.desc())))
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Candidates:
+    eligible: list[rules.Eligibility]
+    upcoming: list[rules.Eligibility]
+    evaluated: int
+
+
+def candidates(user, on: dt.date, *, street_id: int | None = None, months: int = 6, q: str = "") -> Candidates:
+    """Officers in scope eligible for their next tier on `on`, and the near-misses: not eligible,
+    but with their tenure (years of service / in tier) reached within `months` months, listed with
+    what they still miss (training hours, exam, grades, integrity), the closest first."""
+    condition = sa.and_(officer_scope(user, Officer), Officer.status != "left")
+    if street_id:
+        condition = sa.and_(condition, Officer.street_id == street_id)
+    if q:
+        condition = sa.and_(
+            condition,
+            sa.or_(Officer.name.contains(q, autoescape=True), Officer.employee_no.startswith(q, autoescape=True)),
+        )
+    results = rules.evaluate(condition, on)
+    horizon = rules.add_months(on, months)
+    eligible, upcoming = [], []
+    for item in results.values():
+        if item.eligible:
+            eligible.append(item)
+        elif item.tenure_by(horizon):
+            upcoming.append(item)
+    eligible.sort(key=lambda item: (-item.tier_ordinal, item.tier_since, item.employee_no))
+    upcoming.sort(key=lambda item: (len(item.missing), item.tenure_reached_on or on, item.employee_no))
+    return Candidates(eligible=eligible, upcoming=upcoming, evaluated=len(results))
+
+
+# --- training lists ----------------------------------------------------------------------------
+
+
+def courses(q: str = "", category: str = ""):
+    stmt = sa.select(Course).options(joinedload(Course.mandatory_tiers)).order_by(Course.code)
+    if q:
+        stmt = stmt.where(sa.or_(Course.code.startswith(q, autoescape=True), Course.title.contains(q, autoescape=True)))
+    if category:
+        stmt = stmt.where(Course.category == category)
+    return stmt
+
+
+def sessions(q: str = "", course_id: int | None = None):
+    attendees = (
+        sa.select(sa.func.count(Attendance.id))
+        .where(Attendance.session_id == TrainingSession.id)
+        .correlate(TrainingSession)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(TrainingSession, Course, attendees.label("attendees"))
+        .join(Course, Course.id == TrainingSession.course_id)
+        .order_by(TrainingSession.held_on.desc(), TrainingSession.code)
+    )
+    if q:
+        stmt = stmt.where(
+            sa.or_(
+                TrainingSession.code.startswith(q, autoescape=True),
+                Course.title.contains(q, autoescape=True),
+                TrainingSession.place.contains(q, autoescape=True),
+            )
+        )
+    if course_id:
+        stmt = stmt.where(TrainingSession.course_id == course_id)
+    return stmt
+
+
+def session_attendance(user, session_id: int):
+    return (
+        sa.select(Attendance, Officer)
+        .join(Officer, Officer.id == Attendance.officer_id)
+        .where(Attendance.session_id == session_id, officer_scope(user, Officer))
+        .order_by(Officer.employee_no)
+    )
+
+
+def roster(user, on: dt.date, *, street_id: int | None, community_id: int | None) -> list[Officer]:
+    """Officers for the bulk attendance page: a street's or a community's (by current grid)."""
+    stmt = sa.select(Officer).where(officer_scope(user, Officer), Officer.status != "left")
+    if community_id:
+        in_community = (
+            sa.select(Posting.id)
+            .join(Grid, Grid.id == Posting.grid_id)
+            .where(Posting.officer_id == Officer.id, Grid.community_id == community_id)
+            .where(Posting.is_primary.is_(True), Posting.valid_on(on))
+        )
+        stmt = stmt.where(in_community.exists())
+    elif street_id:
+        stmt = stmt.where(Officer.street_id == street_id)
+    else:
+        return []
+    return list(db.session.scalars(stmt.order_by(Officer.employee_no).limit(500)))
+
+
+def expiring_certificates(user, on: dt.date, days: int = 90):
+    """Certificates expiring between `on` and `on + days`, soonest first."""
+    return (
+        sa.select(Attendance, Officer, TrainingSession, Course)
+        .join(Officer, Officer.id == Attendance.officer_id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(Course, Course.id == TrainingSession.course_id)
+        .where(
+            officer_scope(user, Officer),
+            Officer.status != "left",
+            Attendance.certificate_expires >= on,
+            Attendance.certificate_expires <= on + dt.timedelta(days=days),
+        )
+        .order_by(Attendance.certificate_expires, Officer.employee_no)
+    )
+
+
+def completion_by_street(user, on: dt.date) -> list[dict]:
+    """Per street: (officer, mandatory course of the officer's current tier) pairs and how many
+    are done (attended, and passed if the course is an exam). One GROUP BY query."""
+    done = (
+        sa.select(Attendance.officer_id, TrainingSession.course_id)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(Course, Course.id == TrainingSession.course_id)
+        .where(TrainingSession.held_on <= on, sa.or_(Course.is_exam.is_(False), Attendance.passed.is_(True)))
+        .distinct()
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Street.id,
+            Street.name,
+            sa.func.count().label("required"),
+            sa.func.count(done.c.officer_id).label("completed"),
+            sa.func.count(sa.distinct(Officer.id)).label("officers"),
+        )
+        .select_from(Officer)
+        .join(Street, Street.id == Officer.street_id)
+        .join(TierRecord, sa.and_(TierRecord.officer_id == Officer.id, TierRecord.valid_on(on)))
+        .join(course_mandatory_tiers, course_mandatory_tiers.c.tier_id == TierRecord.tier_id)
+        .join(Course, sa.and_(Course.id == course_mandatory_tiers.c.course_id, Course.active.is_(True)))
+        .outerjoin(
+            done, sa.and_(done.c.officer_id == Officer.id, done.c.course_id == course_mandatory_tiers.c.course_id)
+        )
+        .where(officer_scope(user, Officer), Officer.status != "left")
+        .group_by(Street.id, Street.name)
+        .order_by(Street.name)
+    ).all()
+    return [
+        {
+            "street_id": row.id,
+            "street": row.name,
+            "officers": row.officers,
+            "required": row.required,
+            "completed": row.completed,
+            "rate": (row.completed / row.required) if row.required else None,
+        }
+        for row in rows
+    ]
+
+
+def cases(user, status: str = "", q: str = ""):
+    stmt = (
+        sa.select(PromotionCase)
+        .join(Officer, Officer.id == PromotionCase.officer_id)
+        .where(officer_scope(user, Officer))
+        .order_by(PromotionCase.id.desc())
+    )
+    if status:
+        stmt = stmt.where(PromotionCase.status == status)
+    if q:
+        stmt = stmt.where(
+            sa.or_(Officer.name.contains(q, autoescape=True), Officer.employee_no.startswith(q, autoescape=True))
+        )
+    return stmt
+
+
+def visible_case(user, case_id: int) -> PromotionCase | None:
+    return db.session.scalar(
+        sa.select(PromotionCase)
+        .join(Officer, Officer.id == PromotionCase.officer_id)
+        .where(PromotionCase.id == case_id, officer_scope(user, Officer))
+    )
+
+
+def officer_cases(officer_id: int) -> list[PromotionCase]:
+    return list(
+        db.session.scalars(
+            sa.select(PromotionCase).where(PromotionCase.officer_id == officer_id).order_by(PromotionCase.id.desc())
+        )
+    )

@@ -1,0 +1,488 @@
+"""The eligibility engine: each officer's next tier, criterion by criterion, with evidence.
+
+Set-based: whatever the number of officers, one evaluation runs a fixed handful of queries (tiers,
+rule sets, current tier with its start, one aggregate over attendance, one over annual results,
+one over integrity findings) and Python only combines the aggregate rows. The profile panel, the
+proposal snapshot and the candidates page all use this one function.
+
+Boundaries are calendar-exact: "4 years as junior" since 2021-03-01 is met on 2025-03-01, not on
+2025-02-28; from 29 February, a year later is 28 February. "The last 12 months" on date D is
+(D − 12 months, D]. "The last N annual results" are the grades of the N calendar years before D's
+year; a missing year counts as not reaching the grade.
+
+Integrity findings belong to a later domain. It registers a source with
+`register_integrity_findings_source(fn)`: fn() returns a selectable with columns
+(officer_id, found_on, severity) — severity on the SEVERITIES scale — or None, treated as empty.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
+
+from hrapp.certification.models import (
+    COURSE_CATEGORIES,
+    SEVERITIES,
+    TIER_LABELS,
+    AnnualResult,
+    Attendance,
+    Course,
+    PromotionRuleSet,
+    Tier,
+    TierRecord,
+    TrainingSession,
+    grade_label,
+)
+from hrapp.extensions import db
+from hrapp.officers.models import Officer
+
+# --- calendar arithmetic -----------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (or earlier); past the month's end, its last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    return add_months(day, 12 * years)
+
+
+# --- evidence sources --------------------------------------------------------------------------
+
+INTEGRITY_FINDINGS_SOURCE: Callable[[], sa.Selectable | None] | None = None
+
+
+def register_integrity_findings_source(source: Callable[[], sa.Selectable | None] | None) -> None:
+    """Called by the integrity domain; None unregisters (tests)."""
+    global INTEGRITY_FINDINGS_SOURCE
+    INTEGRITY_FINDINGS_SOURCE = source
+
+
+def _integrity_findings():
+    source = INTEGRITY_FINDINGS_SOURCE
+    selectable = source() if source is not None else None
+    return selectable.subquery() if isinstance(selectable, sa.Select) else selectable
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def _number(value) -> str:
+    value = decimal.Decimal(value or 0).quantize(decimal.Decimal("0.1"))
+    return f"{value:f}".removesuffix(".0")
+
+
+@dataclasses.dataclass(slots=True)
+class Criterion:
+    """One rule of a rule set, met or not, with the values behind the verdict (plain data)."""
+
+    key: str
+    met: bool
+    data: dict
+    reached_on: dt.date | None = None  # tenure criteria: the date the criterion is (was) met
+
+    @property
+    def text(self) -> str:
+        d = self.data
+        if self.key == "service_years":
+            return _(
+                "%(years)d years of service since %(since)s: reached on %(date)s",
+                years=d["years"],
+                since=d["since"],
+                date=d["reached_on"],
+            )
+        if self.key == "tier_years":
+            return _(
+                "%(years)d years as %(tier)s since %(since)s: reached on %(date)s",
+                years=d["years"],
+                tier=str(TIER_LABELS.get(d["tier"], d["tier"])),
+                since=d["since"],
+                date=d["reached_on"],
+            )
+        if self.key == "tenure":
+            return _("Either %(first)s, or %(second)s", first=d["parts"][0]["text"], second=d["parts"][1]["text"])
+        if self.key == "training_hours":
+            text = _(
+                "Training hours %(hours)s/%(required)s in the last %(months)d months",
+                hours=_number(d["hours"]),
+                required=_number(d["required"]),
+                months=d["months"],
+            )
+            return text + _category_suffix(d.get("category"))
+        if self.key == "exam":
+            if self.met:
+                text = _(
+                    "Exam passed with a score of %(score)s (at least %(min)s) in the last %(months)d months",
+                    score=_number(d["score"]),
+                    min=d["min_score"],
+                    months=d["months"],
+                )
+            else:
+                text = _(
+                    "No exam passed with a score of at least %(min)s in the last %(months)d months",
+                    min=d["min_score"],
+                    months=d["months"],
+                )
+            return text + _category_suffix(d.get("category"))
+        if self.key == "grades":
+            return _(
+                "Annual grade %(grade)s or better in %(count)d of the last %(years)d years (needs %(required)d)",
+                grade=grade_label(d["grade"]),
+                count=d["count"],
+                years=d["years"],
+                required=d["required"],
+            )
+        if self.key == "integrity":
+            severity = str(SEVERITIES.get(d["severity"], d["severity"]))
+            if d["months"]:
+                return _(
+                    "Integrity findings of severity %(severity)s or worse in the last %(months)d months: %(count)d",
+                    severity=severity,
+                    months=d["months"],
+                    count=d["count"],
+                )
+            return _(
+                "Integrity findings of severity %(severity)s or worse: %(count)d", severity=severity, count=d["count"]
+            )
+        return self.key
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "met": self.met, "data": self.data, "text": self.text}
+
+
+def _category_suffix(category: str | None) -> str:
+    if not category:
+        return ""
+    return _(" (courses: %(category)s)", category=str(COURSE_CATEGORIES.get(category, category)))
+
+
+@dataclasses.dataclass(slots=True)
+class Eligibility:
+    officer_id: int
+    employee_no: str
+    name: str
+    street_id: int
+    on: dt.date
+    tier_id: int
+    tier_code: str
+    tier_ordinal: int
+    step: int
+    tier_since: dt.date
+    target_tier_id: int | None = None
+    target_tier_code: str | None = None
+    rule_id: int | None = None
+    rule_version: int | None = None
+    criteria: list[Criterion] = dataclasses.field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return self.rule_id is not None and all(criterion.met for criterion in self.criteria)
+
+    @property
+    def missing(self) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if not criterion.met]
+
+    @property
+    def tenure_reached_on(self) -> dt.date | None:
+        """When every tenure criterion is met; None if there is none."""
+        dates = [c.reached_on for c in self.criteria if c.reached_on is not None]
+        return max(dates) if dates else None
+
+    def tenure_by(self, day: dt.date) -> bool:
+        """Every tenure criterion (years of service, years in tier) is reached by `day`."""
+        if self.rule_id is None:
+            return False
+        return all(c.reached_on <= day for c in self.criteria if c.reached_on is not None)
+
+    @property
+    def missing_now(self) -> list[Criterion]:
+        """What time alone will not bring: the unmet criteria other than tenure."""
+        return [c for c in self.criteria if not c.met and c.reached_on is None]
+
+    @property
+    def tier_label(self) -> str:
+        return str(TIER_LABELS.get(self.tier_code, self.tier_code))
+
+    @property
+    def target_label(self) -> str:
+        return str(TIER_LABELS.get(self.target_tier_code, self.target_tier_code or ""))
+
+    def snapshot(self) -> dict:
+        return {
+            "on": self.on.isoformat(),
+            "tier": self.tier_code,
+            "step": self.step,
+            "tier_since": self.tier_since.isoformat(),
+            "target": self.target_tier_code,
+            "rule_id": self.rule_id,
+            "rule_version": self.rule_version,
+            "eligible": self.eligible,
+            "criteria": [criterion.as_dict() for criterion in self.criteria],
+        }
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+def rules_in_force(on: dt.date) -> dict[int, PromotionRuleSet]:
+    """Target tier id → the rule set version valid on `on`."""
+    rows = db.session.scalars(sa.select(PromotionRuleSet).where(PromotionRuleSet.valid_on(on))).all()
+    return {rule.target_tier_id: rule for rule in rows}
+
+
+def evaluate(officer_condition, on: dt.date) -> dict[int, Eligibility]:
+    """Eligibility for the next tier on `on` of every officer matching `officer_condition` (an SQL
+    condition on Officer, e.g. the user's scope) who holds a tier on that date."""
+    tiers = {tier.id: tier for tier in db.session.scalars(sa.select(Tier))}
+    by_ordinal = {tier.ordinal: tier for tier in tiers.values()}
+    rules = rules_in_force(on)
+
+    current = aliased(TierRecord)
+    history = aliased(TierRecord)
+    other_tier_end = sa.func.max(sa.case((history.tier_id != current.tier_id, history.effective_to)))
+    rows = db.session.execute(
+        sa.select(
+            Officer.id,
+            Officer.employee_no,
+            Officer.name,
+            Officer.street_id,
+            Officer.hire_date,
+            current.tier_id,
+            current.step,
+            sa.func.min(history.effective_from).label("first_from"),
+            other_tier_end.label("other_end"),
+        )
+        .join(current, current.officer_id == Officer.id)
+        .join(history, sa.and_(history.officer_id == Officer.id, history.effective_from <= current.effective_from))
+        .where(
+            officer_condition,
+            current.effective_from <= on,
+            sa.or_(current.effective_to.is_(None), current.effective_to > on),
+        )
+        .group_by(Officer.id, current.id)
+    ).all()
+    if not rows:
+        return {}
+
+    results: dict[int, Eligibility] = {}
+    for row in rows:
+        tier = tiers[row.tier_id]
+        since = _as_date(row.other_end) or _as_date(row.first_from)
+        item = Eligibility(
+            officer_id=row.id,
+            employee_no=row.employee_no,
+            name=row.name,
+            street_id=row.street_id,
+            on=on,
+            tier_id=tier.id,
+            tier_code=tier.code,
+            tier_ordinal=tier.ordinal,
+            step=row.step,
+            tier_since=since,
+        )
+        target = by_ordinal.get(tier.ordinal + 1)
+        if target is not None:
+            item.target_tier_id, item.target_tier_code = target.id, target.code
+            rule = rules.get(target.id)
+            if rule is not None:
+                item.rule_id, item.rule_version = rule.id, rule.version
+                item.criteria = _tenure_criteria(rule, row.hire_date, since, tier.code, on)
+        results[row.id] = item
+
+    used_rules = {item.rule_id: rules[item.target_tier_id] for item in results.values() if item.rule_id}
+    officers_subquery = sa.select(Officer.id).where(officer_condition)
+    _add_training_criteria(results, used_rules, officers_subquery, on)
+    _add_grade_criteria(results, used_rules, officers_subquery, on)
+    _add_integrity_criteria(results, used_rules, officers_subquery, on)
+    return results
+
+
+def _as_date(value) -> dt.date | None:
+    # Aggregates over dates come back as strings on SQLite.
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _tenure_criteria(rule, hire_date: dt.date, since: dt.date, tier_code: str, on: dt.date) -> list[Criterion]:
+    parts = []
+    if rule.min_service_years is not None:
+        reached = add_years(hire_date, rule.min_service_years)
+        data = {"years": rule.min_service_years, "since": hire_date.isoformat(), "reached_on": reached.isoformat()}
+        parts.append(Criterion("service_years", reached <= on, data, reached))
+    if rule.min_years_in_tier is not None:
+        reached = add_years(since, rule.min_years_in_tier)
+        data = {
+            "years": rule.min_years_in_tier,
+            "tier": tier_code,
+            "since": since.isoformat(),
+            "reached_on": reached.isoformat(),
+        }
+        parts.append(Criterion("tier_years", reached <= on, data, reached))
+    if len(parts) == 2 and rule.tenure_either:
+        first, second = parts
+        reached = min(first.reached_on, second.reached_on)
+        data = {"parts": [{**part.as_dict(), "reached_on": part.reached_on.isoformat()} for part in parts]}
+        return [Criterion("tenure", first.met or second.met, data, reached)]
+    return parts
+
+
+def _window_start(on: dt.date, months: int) -> dt.date:
+    return add_months(on, -months)
+
+
+def _add_training_criteria(results, rules, officers_subquery, on: dt.date) -> None:
+    hour_specs = {(r.training_window_months, r.course_category) for r in rules.values() if r.training_hours is not None}
+    exam_specs = {
+        (r.exam_window_months, r.course_category, r.exam_min_score or 0) for r in rules.values() if r.exam_required
+    }
+    if not hour_specs and not exam_specs:
+        return
+    hour_specs, exam_specs = sorted(hour_specs, key=str), sorted(exam_specs, key=str)
+
+    def in_window(months: int, category: str | None):
+        conditions = [TrainingSession.held_on > _window_start(on, months)]
+        if category:
+            conditions.append(Course.category == category)
+        return sa.and_(*conditions)
+
+    columns = [
+        sa.func.coalesce(sa.func.sum(sa.case((in_window(months, category), Attendance.hours), else_=0)), 0)
+        for months, category in hour_specs
+    ]
+    columns += [
+        sa.func.max(
+            sa.case(
+                (
+                    sa.and_(
+                        in_window(months, category),
+                        Course.is_exam.is_(True),
+                        Attendance.passed.is_(True),
+                        Attendance.exam_score >= min_score,
+                    ),
+                    Attendance.exam_score,
+                )
+            )
+        )
+        for months, category, min_score in exam_specs
+    ]
+    longest = max([months for months, _ in hour_specs] + [months for months, _, _ in exam_specs])
+    rows = db.session.execute(
+        sa.select(Attendance.officer_id, *columns)
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(Course, Course.id == TrainingSession.course_id)
+        .where(
+            Attendance.officer_id.in_(officers_subquery),
+            TrainingSession.held_on > _window_start(on, longest),
+            TrainingSession.held_on <= on,
+        )
+        .group_by(Attendance.officer_id)
+    ).all()
+    aggregates = {row[0]: row[1:] for row in rows}
+    hour_index = {spec: i for i, spec in enumerate(hour_specs)}
+    exam_index = {spec: len(hour_specs) + i for i, spec in enumerate(exam_specs)}
+    empty = (None,) * (len(hour_specs) + len(exam_specs))
+    for item in results.values():
+        rule = rules.get(item.rule_id)
+        if rule is None:
+            continue
+        values = aggregates.get(item.officer_id, empty)
+        if rule.training_hours is not None:
+            hours = decimal.Decimal(values[hour_index[(rule.training_window_months, rule.course_category)]] or 0)
+            data = {
+                "hours": str(hours),
+                "required": str(rule.training_hours),
+                "months": rule.training_window_months,
+                "category": rule.course_category,
+            }
+            item.criteria.append(Criterion("training_hours", hours >= rule.training_hours, data))
+        if rule.exam_required:
+            score = values[exam_index[(rule.exam_window_months, rule.course_category, rule.exam_min_score or 0)]]
+            data = {
+                "score": str(score) if score is not None else None,
+                "min_score": rule.exam_min_score or 0,
+                "months": rule.exam_window_months,
+                "category": rule.course_category,
+            }
+            item.criteria.append(Criterion("exam", score is not None, data))
+
+
+def _add_grade_criteria(results, rules, officers_subquery, on: dt.date) -> None:
+    specs = sorted({(r.grade_years, r.grade_min) for r in rules.values() if r.grade_min and r.grade_years})
+    if not specs:
+        return
+    columns = [
+        sa.func.count(sa.case((sa.and_(AnnualResult.year >= on.year - years, AnnualResult.grade >= grade), 1)))
+        for years, grade in specs
+    ]
+    rows = db.session.execute(
+        sa.select(AnnualResult.officer_id, *columns)
+        .where(
+            AnnualResult.officer_id.in_(officers_subquery),
+            AnnualResult.year < on.year,
+            AnnualResult.year >= on.year - max(years for years, _ in specs),
+        )
+        .group_by(AnnualResult.officer_id)
+    ).all()
+    counts = {row[0]: row[1:] for row in rows}
+    index = {spec: i for i, spec in enumerate(specs)}
+    for item in results.values():
+        rule = rules.get(item.rule_id)
+        if rule is None or not (rule.grade_min and rule.grade_years):
+            continue
+        count = (counts.get(item.officer_id) or (0,) * len(specs))[index[(rule.grade_years, rule.grade_min)]]
+        required = rule.grade_min_count or rule.grade_years
+        data = {"count": count, "years": rule.grade_years, "grade": rule.grade_min, "required": required}
+        item.criteria.append(Criterion("grades", count >= required, data))
+
+
+def _add_integrity_criteria(results, rules, officers_subquery, on: dt.date) -> None:
+    specs = sorted({(r.integrity_severity, r.integrity_months or 0) for r in rules.values() if r.integrity_severity})
+    if not specs:
+        return
+    findings = _integrity_findings()
+    counts: dict[int, tuple] = {}
+    if findings is not None:
+
+        def matches(severity: int, months: int):
+            conditions = [findings.c.severity >= severity, findings.c.found_on <= on]
+            if months:
+                conditions.append(findings.c.found_on > _window_start(on, months))
+            return sa.and_(*conditions)
+
+        columns = [sa.func.count(sa.case((matches(severity, months), 1))) for severity, months in specs]
+        rows = db.session.execute(
+            sa.select(findings.c.officer_id, *columns)
+            .where(findings.c.officer_id.in_(officers_subquery))
+            .group_by(findings.c.officer_id)
+        ).all()
+        counts = {row[0]: row[1:] for row in rows}
+    index = {spec: i for i, spec in enumerate(specs)}
+    for item in results.values():
+        rule = rules.get(item.rule_id)
+        if rule is None or not rule.integrity_severity:
+            continue
+        spec = (rule.integrity_severity, rule.integrity_months or 0)
+        count = (counts.get(item.officer_id) or (0,) * len(specs))[index[spec]]
+        data = {"count": count, "severity": rule.integrity_severity, "months": rule.integrity_months}
+        item.criteria.append(Criterion("integrity", count == 0, data))
+
+
+def eligibility_of(officer_id: int, on: dt.date) -> Eligibility | None:
+    return evaluate(Officer.id == officer_id, on).get(officer_id)

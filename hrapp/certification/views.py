@@ -1,0 +1,806 @@
+"""Certification pages: candidates, cases, tier records, annual results, rules, annual steps and
+training (courses, sessions, attendance, import, expiring certificates, completion).
+
+404 means the record does not exist or lies outside the user's scope (no existence leak); 403
+means the user may see it but not do this to it."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+
+from hrapp.certification import queries, rules, services
+from hrapp.certification.forms import (
+    AnnualResultForm,
+    AnnualStepForm,
+    BulkAttendanceForm,
+    CaseEditForm,
+    CaseForm,
+    CourseForm,
+    DecisionForm,
+    ReversalForm,
+    RuleSetForm,
+    SessionForm,
+    TierForm,
+    TierRecordForm,
+)
+from hrapp.certification.importing import attendance_import_spec
+from hrapp.certification.models import (
+    CASE_STATUSES,
+    COURSE_CATEGORIES,
+    GRADES,
+    SEVERITIES,
+    TIER_LABELS,
+    Course,
+    Tier,
+    TrainingSession,
+)
+from hrapp.core import importing
+from hrapp.core.db import paginate_rows, today
+from hrapp.core.forms import show_domain_error
+from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, can_edit_officer, has_role, role_required
+from hrapp.errors import DomainError
+from hrapp.extensions import db
+from hrapp.officers import panels
+from hrapp.officers import queries as officer_queries
+from hrapp.officers.forms import ImportForm
+from hrapp.officers.models import Officer
+
+bp = Blueprint("certification", __name__, url_prefix="/certification")
+ADMIN = (Role.ADMIN,)
+
+
+class ListPagination(Pagination):
+    """db.paginate's page object over a list already computed (the candidates)."""
+
+    def __init__(self, items: list, page: int | None, per_page: int):
+        self._all = items
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self) -> list:
+        return self._all[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._all)
+
+
+def _page_size() -> int:
+    return current_app.config["PAGE_SIZE"]
+
+
+def _officer_or_404(officer_id: int) -> Officer:
+    officer = officer_queries.get_visible_officer(current_user, officer_id)
+    if officer is None:
+        abort(404)
+    return officer
+
+
+def _editable_or_403(officer_id: int) -> Officer:
+    officer = _officer_or_404(officer_id)
+    if not can_edit_officer(current_user, officer):
+        abort(403)
+    return officer
+
+
+def _case_or_404(case_id: int):
+    case = queries.visible_case(current_user, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _flash_form_errors(form) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "danger")
+
+
+def _tier_choices(exclude_probation: bool = False) -> list[tuple[int, str]]:
+    return [(tier.id, tier.label) for tier in queries.tiers() if not (exclude_probation and tier.ordinal == 0)]
+
+
+# --- profile panel -----------------------------------------------------------------------------
+
+
+def _panel_context(officer: Officer, user):
+    own = has_role(user, Role.OFFICER) and user.officer_id == officer.id
+    staff = has_role(user, Role.ADMIN, Role.HR_CLERK)
+    if not (own or staff or has_role(user, Role.INSPECTOR)):
+        return None
+    on = today()
+    records = queries.timeline(officer.id)
+    current = next(
+        (r for r in records if r.effective_from <= on and (r.effective_to is None or r.effective_to > on)), None
+    )
+    context = {"officer": officer, "records": records, "current": current, "own": own, "staff": staff}
+    if own or staff:
+        requirement = current.tier.annual_training_hours if current else None
+        context.update(
+            eligibility=rules.eligibility_of(officer.id, on),
+            results=queries.annual_results(officer.id),
+            hours_by_year=queries.hours_by_year(officer.id),
+            requirement=requirement,
+            attendance=queries.attendance_of(officer.id, limit=20),
+            cases=queries.officer_cases(officer.id) if staff else [],
+            can_edit=can_edit_officer(user, officer),
+        )
+    return context
+
+
+panels.register_panel("certification/_panel.html", _panel_context, order=20)
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+
+@bp.route("/candidates")
+@role_required(*STAFF)
+def candidates():
+    """Who is eligible for the next tier now, and who will be within N months (near-misses)."""
+    streets = officer_queries.street_choices(current_user)
+    street_id = request.args.get("street_id", type=int)
+    if current_user.street_id:
+        street_id = current_user.street_id
+    elif street_id is None and "street_id" not in request.args and streets:
+        street_id = streets[0][0]
+    months = min(max(request.args.get("months", 6, type=int) or 6, 1), 36)
+    view = request.args.get("view") if request.args.get("view") in ("eligible", "upcoming") else "eligible"
+    q = (request.args.get("q") or "").strip()
+    result = queries.candidates(current_user, today(), street_id=street_id, months=months, q=q)
+    page = ListPagination(
+        result.eligible if view == "eligible" else result.upcoming, request.args.get("page", type=int), _page_size()
+    )
+    return render_template(
+        "certification/candidates.html",
+        result=result,
+        page=page,
+        view=view,
+        months=months,
+        q=q,
+        street_id=street_id,
+        streets=streets,
+        on=today(),
+    )
+
+
+# --- tier records and annual results -----------------------------------------------------------
+
+
+@bp.route("/officers/<int:officer_id>/tiers", methods=["GET", "POST"])
+@role_required(*STAFF)
+def officer_tiers(officer_id: int):
+    officer = _officer_or_404(officer_id)
+    editable = can_edit_officer(current_user, officer)
+    form = TierRecordForm()
+    form.tier_id.choices = _tier_choices()
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            tier = db.session.get(Tier, form.tier_id.data)
+            try:
+                services.add_tier_record(
+                    officer,
+                    tier,
+                    step=form.step.data,
+                    start=form.start.data,
+                    end=form.end.data,
+                    reason=form.reason.data,
+                    note=form.note.data,
+                    acting=current_user,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                show_domain_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Tier record added."), "success")
+                return redirect(url_for("certification.officer_tiers", officer_id=officer.id))
+    return render_template(
+        "certification/officer_tiers.html",
+        officer=officer,
+        form=form,
+        editable=editable,
+        records=queries.timeline(officer.id),
+    )
+
+
+@bp.route("/officers/<int:officer_id>/annual-results", methods=["GET", "POST"])
+@role_required(*STAFF)
+def officer_results(officer_id: int):
+    officer = _officer_or_404(officer_id)
+    editable = can_edit_officer(current_user, officer)
+    form = AnnualResultForm()
+    if request.method == "GET":
+        form.year.data = today().year - 1
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.record_annual_result(
+                    officer, year=form.year.data, grade=form.grade.data, note=form.note.data, acting=current_user
+                )
+            except DomainError as error:
+                db.session.rollback()
+                show_domain_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Annual result for %(year)d saved.", year=form.year.data), "success")
+                return redirect(url_for("certification.officer_results", officer_id=officer.id))
+    return render_template(
+        "certification/officer_results.html",
+        officer=officer,
+        form=form,
+        editable=editable,
+        results=queries.annual_results(officer.id),
+    )
+
+
+# --- promotion cases ---------------------------------------------------------------------------
+
+
+@bp.route("/cases")
+@role_required(*STAFF)
+def cases():
+    status = request.args.get("status") if request.args.get("status") in CASE_STATUSES else ""
+    q = (request.args.get("q") or "").strip()
+    page = db.paginate(
+        queries.cases(current_user, status=status, q=q), per_page=_page_size(), error_out=False, max_per_page=None
+    )
+    return render_template("certification/cases.html", page=page, status=status, q=q, statuses=CASE_STATUSES)
+
+
+@bp.route("/officers/<int:officer_id>/cases/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def case_new(officer_id: int):
+    officer = _editable_or_403(officer_id)
+    on = today()
+    current = services.tier_on(officer.id, on)
+    form = CaseForm()
+    form.to_tier_id.choices = _tier_choices()
+    if request.method == "GET":
+        form.effective_on.data = on
+        kind = request.args.get("kind", "promotion")
+        form.kind.data = kind if kind in ("promotion", "demotion") else "promotion"
+        if current is not None:
+            step = -1 if form.kind.data == "demotion" else 1
+            target = next((t for t in queries.tiers() if t.ordinal == current.tier.ordinal + step), None)
+            if target is not None:
+                form.to_tier_id.data = target.id
+    if form.validate_on_submit():
+        try:
+            case = services.propose_case(
+                officer,
+                kind=form.kind.data,
+                to_tier=db.session.get(Tier, form.to_tier_id.data),
+                to_step=form.to_step.data,
+                effective_on=form.effective_on.data,
+                reason=form.reason.data,
+                acting=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Case proposed; an administrator will decide."), "success")
+            return redirect(url_for("certification.case_detail", case_id=case.id))
+    return render_template(
+        "certification/case_form.html",
+        officer=officer,
+        form=form,
+        current=current,
+        eligibility=rules.eligibility_of(officer.id, on),
+    )
+
+
+@bp.route("/cases/<int:case_id>")
+@role_required(*STAFF)
+def case_detail(case_id: int):
+    case = _case_or_404(case_id)
+    reversals = [c for c in queries.officer_cases(case.officer_id) if c.reverses_id == case.id]
+    return render_template(
+        "certification/case_detail.html",
+        case=case,
+        decision_form=DecisionForm(formdata=None),
+        reversals=reversals,
+        can_edit=can_edit_officer(current_user, case.officer),
+    )
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def case_edit(case_id: int):
+    case = _case_or_404(case_id)
+    if not can_edit_officer(current_user, case.officer):
+        abort(403)
+    if case.locked:
+        flash(_("This case has been decided and is locked; propose a new case instead."), "warning")
+        return redirect(url_for("certification.case_detail", case_id=case.id))
+    form = CaseEditForm(obj=case)
+    if form.validate_on_submit():
+        try:
+            services.update_case(
+                case, effective_on=form.effective_on.data, reason=form.reason.data, acting=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Case saved."), "success")
+            return redirect(url_for("certification.case_detail", case_id=case.id))
+    return render_template("certification/case_edit.html", case=case, form=form)
+
+
+@bp.route("/cases/<int:case_id>/decide", methods=["POST"])
+@role_required(*ADMIN)
+def case_decide(case_id: int):
+    case = _case_or_404(case_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_case(
+                case, approve=form.decision.data == "approve", comment=form.comment.data, acting=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Decision recorded."), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("certification.case_detail", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/reverse", methods=["GET", "POST"])
+@role_required(*STAFF)
+def case_reverse(case_id: int):
+    original = _case_or_404(case_id)
+    if not can_edit_officer(current_user, original.officer):
+        abort(403)
+    form = ReversalForm()
+    if request.method == "GET":
+        form.effective_on.data = today()
+    if form.validate_on_submit():
+        try:
+            case = services.propose_reversal(
+                original, effective_on=form.effective_on.data, reason=form.reason.data, acting=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Reversal proposed; an administrator will decide."), "success")
+            return redirect(url_for("certification.case_detail", case_id=case.id))
+    return render_template("certification/case_reverse.html", original=original, form=form)
+
+
+# --- rules, tiers, annual steps ----------------------------------------------------------------
+
+
+@bp.route("/rules")
+@role_required(*STAFF)
+def rule_sets():
+    on = today()
+    return render_template(
+        "certification/rules.html",
+        tiers=queries.tiers(),
+        rule_sets=queries.rule_sets(),
+        in_force={rule.id for rule in rules.rules_in_force(on).values()},
+        grades=GRADES,
+        severities=SEVERITIES,
+        categories=COURSE_CATEGORIES,
+    )
+
+
+@bp.route("/rules/defaults", methods=["POST"])
+@role_required(*ADMIN)
+def rule_defaults():
+    created = services.ensure_defaults()
+    db.session.commit()
+    flash(
+        _(
+            "Defaults initialised: %(tiers)d tiers and %(rules)d rule sets created.",
+            tiers=created["tiers"],
+            rules=created["rule_sets"],
+        ),
+        "success",
+    )
+    return redirect(url_for("certification.rule_sets"))
+
+
+@bp.route("/rules/<int:tier_id>/new", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def rule_new(tier_id: int):
+    tier = db.get_or_404(Tier, tier_id)
+    if tier.ordinal == 0:
+        abort(404)
+    current = rules.rules_in_force(today()).get(tier.id)
+    form = RuleSetForm(obj=current) if request.method == "GET" and current else RuleSetForm()
+    if request.method == "GET":
+        form.effective_from.data = today()
+        if current:
+            form.course_category.data = current.course_category or ""
+            form.note.data = ""
+    if form.validate_on_submit():
+        try:
+            services.new_rule_version(tier, form.values(), effective_from=form.effective_from.data, acting=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("New rule version saved."), "success")
+            return redirect(url_for("certification.rule_sets"))
+    return render_template("certification/rule_form.html", tier=tier, form=form, current=current)
+
+
+@bp.route("/tiers/<int:tier_id>/edit", methods=["GET", "POST"])
+@role_required(*ADMIN)
+def tier_edit(tier_id: int):
+    tier = db.get_or_404(Tier, tier_id)
+    form = TierForm(obj=tier)
+    if form.validate_on_submit():
+        try:
+            services.update_tier(
+                tier,
+                annual_training_hours=form.annual_training_hours.data,
+                max_step=form.max_step.data,
+                acting=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Tier saved."), "success")
+            return redirect(url_for("certification.rule_sets"))
+    return render_template("certification/tier_form.html", tier=tier, form=form)
+
+
+@bp.route("/annual-steps")
+@role_required(*ADMIN)
+def annual_steps():
+    grade_year = request.args.get("grade_year", type=int) or today().year - 1
+    form = AnnualStepForm(formdata=None, grade_year=grade_year)
+    page = paginate_rows(
+        services.annual_step_candidates(grade_year),
+        page=request.args.get("page", type=int),
+        per_page=_page_size(),
+    )
+    return render_template("certification/annual_steps.html", page=page, form=form, grade_year=grade_year)
+
+
+@bp.route("/annual-steps", methods=["POST"])
+@role_required(*ADMIN)
+def annual_steps_apply():
+    form = AnnualStepForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(url_for("certification.annual_steps"))
+    run = services.grant_annual_steps(form.grade_year.data, acting=current_user)
+    db.session.commit()
+    if run is None:
+        flash(_("Nobody was due a step for %(year)d; nothing changed.", year=form.grade_year.data), "info")
+    else:
+        flash(_("%(n)d officers moved up one step.", n=run.granted), "success")
+    return redirect(url_for("certification.annual_steps", grade_year=form.grade_year.data))
+
+
+# --- training ----------------------------------------------------------------------------------
+
+
+def _can_manage_courses() -> bool:
+    return has_role(current_user, Role.ADMIN) or (
+        has_role(current_user, Role.HR_CLERK) and current_user.street_id is None
+    )
+
+
+@bp.route("/courses")
+@role_required(*READ_OFFICERS)
+def courses():
+    q = (request.args.get("q") or "").strip()
+    category = request.args.get("category") if request.args.get("category") in COURSE_CATEGORIES else ""
+    page = db.paginate(queries.courses(q, category), per_page=_page_size(), error_out=False, max_per_page=None)
+    return render_template(
+        "certification/courses.html",
+        page=page,
+        q=q,
+        category=category,
+        categories=COURSE_CATEGORIES,
+        can_manage=_can_manage_courses(),
+    )
+
+
+def _course_form(course: Course | None) -> CourseForm:
+    form = CourseForm(obj=course)
+    form.mandatory_tier_ids.choices = _tier_choices()
+    if request.method == "GET" and course is not None:
+        form.mandatory_tier_ids.data = [tier.id for tier in course.mandatory_tiers]
+    return form
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def course_new():
+    if not _can_manage_courses():
+        abort(403)
+    return _save_course(None)
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def course_edit(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    if not _can_manage_courses():
+        abort(403)
+    return _save_course(course)
+
+
+def _save_course(course: Course | None):
+    form = _course_form(course)
+    if form.validate_on_submit():
+        try:
+            course = services.save_course(course, form.values(), acting=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Course %(code)s saved.", code=course.code), "success")
+            return redirect(url_for("certification.courses"))
+    return render_template("certification/course_form.html", form=form, course=course)
+
+
+@bp.route("/sessions")
+@role_required(*READ_OFFICERS)
+def sessions():
+    q = (request.args.get("q") or "").strip()
+    course_id = request.args.get("course_id", type=int)
+    page = paginate_rows(queries.sessions(q, course_id), page=request.args.get("page", type=int), per_page=_page_size())
+    return render_template("certification/sessions.html", page=page, q=q, course_id=course_id)
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def session_new():
+    form = SessionForm()
+    form.course_id.choices = [
+        (course.id, f"{course.code} {course.title}")
+        for course in db.session.scalars(sa.select(Course).where(Course.active.is_(True)).order_by(Course.code))
+    ]
+    if request.method == "GET":
+        form.course_id.data = request.args.get("course_id", type=int)
+        form.held_on.data = today()
+    if form.validate_on_submit():
+        values = {field: getattr(form, field).data for field in ("course_id", "code", "held_on", "place", "trainer")}
+        values["capacity"] = form.capacity.data
+        try:
+            training = services.create_session(values, acting=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Session %(code)s created.", code=training.code), "success")
+            return redirect(url_for("certification.session_detail", session_id=training.id))
+    return render_template("certification/session_form.html", form=form)
+
+
+@bp.route("/sessions/<int:session_id>")
+@role_required(*READ_OFFICERS)
+def session_detail(session_id: int):
+    training = db.get_or_404(TrainingSession, session_id)
+    page = paginate_rows(
+        queries.session_attendance(current_user, training.id),
+        page=request.args.get("page", type=int),
+        per_page=_page_size(),
+    )
+    return render_template(
+        "certification/session_detail.html",
+        training=training,
+        page=page,
+        can_record=has_role(current_user, Role.ADMIN, Role.HR_CLERK),
+    )
+
+
+def _decimal_arg(text: str | None):
+    import decimal
+
+    if text is None or not text.strip():
+        return None
+    try:
+        value = decimal.Decimal(text.strip())
+    except decimal.InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@role_required(*STAFF)
+def session_attendance(session_id: int):
+    """The whole session on one page: a row per officer of the chosen street or community."""
+    training = db.get_or_404(TrainingSession, session_id)
+    form = BulkAttendanceForm()
+    street_id = request.values.get("street_id", type=int)
+    if current_user.street_id:
+        street_id = current_user.street_id
+    community_id = request.values.get("community_id", type=int)
+    officers = queries.roster(current_user, today(), street_id=street_id, community_id=community_id)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            _flash_form_errors(form)
+            return redirect(url_for("certification.session_attendance", session_id=training.id))
+        entries: dict[int, dict | None] = {}
+        try:
+            for officer in officers:
+                if request.form.get(f"present-{officer.id}"):
+                    hours = _decimal_arg(request.form.get(f"hours-{officer.id}"))
+                    entries[officer.id] = {
+                        "hours": hours if hours is not None else training.course.hours,
+                        "exam_score": _decimal_arg(request.form.get(f"score-{officer.id}")),
+                    }
+                else:
+                    entries[officer.id] = None
+        except ValueError as error:
+            flash(_("Not a number: %(value)s", value=str(error)), "danger")
+        else:
+            try:
+                created, updated, unchanged, removed = services.record_session_attendance(
+                    training, entries, acting=current_user
+                )
+            except DomainError as error:
+                db.session.rollback()
+                flash(error.message, "danger")
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Attendance saved: %(created)d added, %(updated)d changed, %(unchanged)d unchanged, "
+                        "%(removed)d removed.",
+                        created=created,
+                        updated=updated,
+                        unchanged=unchanged,
+                        removed=removed,
+                    ),
+                    "success",
+                )
+                return redirect(
+                    url_for(
+                        "certification.session_attendance",
+                        session_id=training.id,
+                        street_id=street_id,
+                        community_id=community_id,
+                    )
+                )
+    existing = {
+        attendance.officer_id: attendance
+        for attendance, _officer in db.session.execute(queries.session_attendance(current_user, training.id)).all()
+    }
+    return render_template(
+        "certification/session_attendance.html",
+        training=training,
+        form=form,
+        officers=officers,
+        existing=existing,
+        street_id=street_id,
+        community_id=community_id,
+        streets=officer_queries.street_choices(current_user),
+        communities=officer_queries.community_choices(current_user, street_id) if street_id else [],
+    )
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.config["INSTANCE_DIR"]) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@bp.route("/attendance-template.<fmt>")
+@role_required(*STAFF)
+def attendance_template(fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    spec = attendance_import_spec(None, current_user)
+    body = importing.template(spec, fmt)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=attendance-template.{fmt}"}
+    )
+
+
+@bp.route("/sessions/<int:session_id>/import", methods=["GET", "POST"])
+@role_required(*STAFF)
+def attendance_import(session_id: int):
+    """Upload → dry run report → confirm, exactly like the officer import: the checked file is kept
+    under a random token so that 'Import' applies the file that was checked."""
+    training = db.get_or_404(TrainingSession, session_id)
+    form = ImportForm()
+    report = None
+    token = None
+    if request.method == "POST" and request.form.get("token"):
+        token = request.form["token"]
+        pending = session.get("attendance_import", {})
+        if pending.get("token") != token or pending.get("session_id") != training.id:
+            flash(_("That import has expired; upload the file again."), "warning")
+            return redirect(url_for("certification.attendance_import", session_id=training.id))
+        path = _upload_dir() / f"{token}{Path(pending['filename']).suffix}"
+        with path.open("rb") as stream:
+            report = _run_import(training, stream, pending["filename"], dry_run=False)
+        if report and report.ok:
+            db.session.commit()
+            path.unlink(missing_ok=True)
+            session.pop("attendance_import", None)
+            flash(
+                _(
+                    "Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+                    created=report.created,
+                    updated=report.updated,
+                    unchanged=report.unchanged,
+                ),
+                "success",
+            )
+            return redirect(url_for("certification.session_detail", session_id=training.id))
+        db.session.rollback()
+        token = None
+    elif form.validate_on_submit():
+        upload = form.file.data
+        report = _run_import(training, upload.stream, upload.filename, dry_run=True)
+        db.session.rollback()
+        if report and report.ok:
+            token = secrets.token_urlsafe(16)
+            upload.stream.seek(0)
+            upload.save(_upload_dir() / f"{token}{Path(upload.filename).suffix.lower()}")
+            session["attendance_import"] = {
+                "token": token,
+                "filename": upload.filename.lower(),
+                "session_id": training.id,
+            }
+    return render_template(
+        "certification/attendance_import.html", training=training, form=form, report=report, token=token
+    )
+
+
+def _run_import(training: TrainingSession, stream, filename: str, *, dry_run: bool):
+    try:
+        return importing.run_import(attendance_import_spec(training, current_user), stream, filename, dry_run=dry_run)
+    except importing.ImportFileError as error:
+        flash(str(error), "danger")
+        return None
+
+
+@bp.route("/certificates/expiring")
+@role_required(*STAFF)
+def expiring():
+    days = min(max(request.args.get("days", 90, type=int) or 90, 1), 730)
+    page = paginate_rows(
+        queries.expiring_certificates(current_user, today(), days),
+        page=request.args.get("page", type=int),
+        per_page=_page_size(),
+    )
+    return render_template("certification/expiring.html", page=page, days=days)
+
+
+@bp.route("/completion")
+@role_required(*STAFF)
+def completion():
+    return render_template(
+        "certification/completion.html", rows=queries.completion_by_street(current_user, today()), on=today()
+    )
+
+
+@bp.app_template_filter("tier_label")
+def tier_label(code: str | None) -> str:
+    return str(TIER_LABELS.get(code, code or "—"))
