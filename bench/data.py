@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import statistics
 import time
@@ -15,10 +16,25 @@ from hrapp.extensions import db
 OUT = Path(__file__).resolve().parent / "out"
 
 
+def schema_fingerprint() -> str:
+    """Short hash of every table's columns and the registered seed steps: a database built before
+    a domain added a table, a column or demo data is not silently reused."""
+    from hrapp.seed.demo import STEPS
+
+    create_app({"CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # imports every domain
+
+    tables = [(t.name, [(c.name, str(c.type)) for c in t.columns]) for t in db.metadata.sorted_tables]
+    steps = [f"{step.__module__}.{step.__qualname__}" for step in STEPS]
+    return hashlib.sha256(repr((tables, steps)).encode()).hexdigest()[:10]
+
+
 def bench_app(officers: int = 20_000):
     """An app over a SQLite database seeded with `officers` officers (built on first use)."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"district-{officers}.sqlite"
+    path = OUT / f"district-{officers}-{schema_fingerprint()}.sqlite"
+    for stale in OUT.glob(f"district-{officers}-*.sqlite*"):
+        if not stale.name.startswith(path.name):
+            stale.unlink()
     app = create_app(
         {
             "CONFIG": "development",
