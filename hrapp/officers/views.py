@@ -199,7 +199,7 @@ def edit(officer_id: int):
     if form.validate_on_submit():
         try:
             services.update_officer(
-                officer, form.values(), expected_version=int(form.version.data or 0), acting=current_user
+                officer, form.values(), expected_version=_version(form.version.data), acting=current_user
             )
         except DomainError as error:
             db.session.rollback()
@@ -213,6 +213,11 @@ def edit(officer_id: int):
             flash(_("Profile of %(name)s saved.", name=officer.name), "success")
             return redirect(url_for("officers.profile", officer_id=officer.id))
     return render_template("officers/form.html", form=form, officer=officer, current_values=current_values)
+
+
+def _version(posted: str | None) -> int:
+    """The version the form was opened at; anything unreadable counts as stale (0), never a 500."""
+    return int(posted) if (posted or "").isdigit() else 0
 
 
 @bp.route("/<int:officer_id>/deactivate", methods=["POST"])
