@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from hrapp import create_app
@@ -74,8 +75,6 @@ def e2e_db(e2e_app):
 def browser():
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (browser tests never skip)")
-    from playwright.sync_api import sync_playwright
-
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -107,5 +106,4 @@ def log_in(page, username: str, password: str) -> None:
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("[data-testid=who]").is_visible(), f"login as {username} failed"
+    expect(page.locator("[data-testid=who]")).to_be_visible()
