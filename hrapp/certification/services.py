@@ -745,7 +745,7 @@ def record_session_attendance(
         try:
             outcome = upsert_attendance(session, officer, entry, acting=acting, existing=existing.get(officer_id))
         except DomainError as error:
-            raise DomainError(f"{officer.employee_no} {officer.name}: {error.message}", field=error.field) from None
+            raise type(error)(f"{officer.employee_no} {officer.name}: {error.message}", field=error.field) from None
         counts[outcome] += 1
     db.session.flush()
     return counts["created"], counts["updated"], counts["unchanged"], counts["removed"]

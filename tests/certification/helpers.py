@@ -1,0 +1,123 @@
+"""Building blocks for certification tests: the default ladder and rules, tier histories,
+courses, sessions, attendance and annual results, written straight to the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import itertools
+
+import sqlalchemy as sa
+
+from hrapp.certification import services
+from hrapp.certification.models import (
+    AnnualResult,
+    Attendance,
+    Course,
+    PromotionCase,
+    Tier,
+    TierRecord,
+    TrainingSession,
+)
+from hrapp.extensions import db
+
+_numbers = itertools.count(1)
+
+
+def ladder() -> dict[str, Tier]:
+    """The default tiers and promotion rules (idempotent)."""
+    services.ensure_defaults()
+    return {tier.code: tier for tier in db.session.scalars(sa.select(Tier))}
+
+
+def history(officer, *periods) -> list[TierRecord]:
+    """periods: (tier code, start[, step]) in order; each ends when the next starts."""
+    tiers = ladder()
+    records = []
+    for index, period in enumerate(periods):
+        code, start, *rest = period
+        end = periods[index + 1][1] if index + 1 < len(periods) else None
+        reason = "hire" if index == 0 else "promotion"
+        record = TierRecord(
+            officer_id=officer.id,
+            tier_id=tiers[code].id,
+            step=rest[0] if rest else 1,
+            reason=reason,
+            effective_from=start,
+            effective_to=end,
+        )
+        db.session.add(record)
+        records.append(record)
+    db.session.flush()
+    return records
+
+
+def course(category: str = "policy", hours=8, is_exam: bool = False, pass_score: int | None = None) -> Course:
+    number = next(_numbers)
+    item = Course(
+        code=f"T{number:03d}",
+        title=f"课程{number}",
+        category=category,
+        hours=decimal.Decimal(hours),
+        is_exam=is_exam,
+        pass_score=pass_score,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def session(of_course: Course, held_on: dt.date) -> TrainingSession:
+    item = TrainingSession(code=f"S{next(_numbers):05d}", course_id=of_course.id, held_on=held_on)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def attend(officer, at: TrainingSession, hours=None, score=None, passed=None, expires: dt.date | None = None):
+    item = Attendance(
+        session_id=at.id,
+        officer_id=officer.id,
+        hours=decimal.Decimal(hours if hours is not None else at.course.hours),
+        exam_score=decimal.Decimal(score) if score is not None else None,
+        passed=passed if passed is not None else (score >= (at.course.pass_score or 0) if score is not None else None),
+        certificate_no=f"C{next(_numbers)}" if expires else None,
+        certificate_expires=expires,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def trained(officer, held_on: dt.date, hours, category: str = "policy") -> Attendance:
+    return attend(officer, session(course(category, hours), held_on), hours=hours)
+
+
+def grades(officer, **by_year) -> None:
+    """grades(officer, y2024=3, y2023=4)"""
+    for key, grade in by_year.items():
+        db.session.add(AnnualResult(officer_id=officer.id, year=int(key[1:]), grade=grade))
+    db.session.flush()
+
+
+def submitted_case(world) -> PromotionCase:
+    """A promotion case of world.officer awaiting a decision (for the route × role matrix)."""
+    tiers = ladder()
+    if services.tier_on(world.officer.id, dt.date(2026, 1, 1)) is None:
+        history(world.officer, ("junior", dt.date(2018, 3, 1)))
+    case = PromotionCase(
+        officer_id=world.officer.id,
+        kind="promotion",
+        status="submitted",
+        from_tier_id=tiers["junior"].id,
+        from_step=1,
+        to_tier_id=tiers["intermediate"].id,
+        to_step=1,
+        effective_on=dt.date(2026, 1, 1),
+        reason="测试",
+        snapshot={},
+        proposed_by_id=world.hr.id,
+    )
+    db.session.add(case)
+    db.session.commit()
+    return case
