@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hrapp.certification.models import COURSE_CATEGORIES, GRADES, RECORD_REASONS, SEVERITIES
+from hrapp.core.forms import select_choices
 
 
 def _optional_int(value):
@@ -28,7 +29,9 @@ class TierRecordForm(FlaskForm):
     start = DateField(_l("From"), validators=[DataRequired()])
     end = DateField(_l("Until (leave empty if current)"), validators=[Optional()])
     reason = SelectField(
-        _l("Reason"), choices=[(key, RECORD_REASONS[key]) for key in ("hire", "correction")], default="hire"
+        _l("Reason"),
+        choices=select_choices((key, RECORD_REASONS[key]) for key in ("hire", "correction")),
+        default="hire",
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add tier record"))
@@ -36,13 +39,15 @@ class TierRecordForm(FlaskForm):
 
 class AnnualResultForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    grade = SelectField(_l("Grade"), coerce=int, choices=list(GRADES.items()))
+    grade = SelectField(_l("Grade"), coerce=int, choices=select_choices(GRADES.items()))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save annual result"))
 
 
 class CaseForm(FlaskForm):
-    kind = SelectField(_l("Type"), choices=[("promotion", _l("Promotion")), ("demotion", _l("Demotion"))])
+    kind = SelectField(
+        _l("Type"), choices=select_choices([("promotion", _l("Promotion")), ("demotion", _l("Demotion"))])
+    )
     to_tier_id = SelectField(_l("To tier"), coerce=int)
     to_step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
@@ -58,7 +63,9 @@ class CaseEditForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = SelectField(
-        _l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))], validators=[DataRequired()]
+        _l("Decision"),
+        choices=select_choices([("approve", _l("Approve")), ("reject", _l("Reject"))]),
+        validators=[DataRequired()],
     )
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Record decision"))
@@ -71,7 +78,7 @@ class ReversalForm(FlaskForm):
 
 
 def _blank(choices) -> list:
-    return [("", "—")] + [(str(key), label) for key, label in choices]
+    return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
 
 
 class RuleSetForm(FlaskForm):
@@ -136,7 +143,7 @@ class TierForm(FlaskForm):
 class CourseForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
-    category = SelectField(_l("Category"), choices=list(COURSE_CATEGORIES.items()))
+    category = SelectField(_l("Category"), choices=select_choices(COURSE_CATEGORIES.items()))
     hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(min=0)])
     is_exam = BooleanField(_l("Ends with an exam"))
     pass_score = IntegerField(_l("Pass score"), validators=[Optional(), NumberRange(min=0, max=100)])

@@ -43,7 +43,7 @@ from hrapp.certification.models import (
 )
 from hrapp.core import importing
 from hrapp.core.db import paginate_rows, today
-from hrapp.core.forms import show_domain_error
+from hrapp.core.forms import select_choices, show_domain_error
 from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, can_edit_officer, has_role, role_required
 from hrapp.errors import DomainError
 from hrapp.extensions import db
@@ -102,7 +102,9 @@ def _flash_form_errors(form) -> None:
 
 
 def _tier_choices(exclude_probation: bool = False) -> list[tuple[int, str]]:
-    return [(tier.id, tier.label) for tier in queries.tiers() if not (exclude_probation and tier.ordinal == 0)]
+    return select_choices(
+        (tier.id, tier.label) for tier in queries.tiers() if not (exclude_probation and tier.ordinal == 0)
+    )
 
 
 # --- profile panel -----------------------------------------------------------------------------
@@ -575,10 +577,10 @@ def sessions():
 @role_required(*STAFF)
 def session_new():
     form = SessionForm()
-    form.course_id.choices = [
+    form.course_id.choices = select_choices(
         (course.id, f"{course.code} {course.title}")
         for course in db.session.scalars(sa.select(Course).where(Course.active.is_(True)).order_by(Course.code))
-    ]
+    )
     if request.method == "GET":
         form.course_id.data = request.args.get("course_id", type=int)
         form.held_on.data = today()
