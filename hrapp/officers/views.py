@@ -215,9 +215,10 @@ def edit(officer_id: int):
     return render_template("officers/form.html", form=form, officer=officer, current_values=current_values)
 
 
-def _version(posted: str | None) -> int:
+def _version(posted) -> int:
     """The version the form was opened at; anything unreadable counts as stale (0), never a 500."""
-    return int(posted) if (posted or "").isdigit() else 0
+    text = str(posted if posted is not None else "")
+    return int(text) if text.isdigit() else 0
 
 
 @bp.route("/<int:officer_id>/deactivate", methods=["POST"])
