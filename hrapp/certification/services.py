@@ -216,7 +216,7 @@ def new_rule_version(tier: Tier, values: dict, *, effective_from: dt.date, actin
     versions = db.session.scalars(
         sa.select(PromotionRuleSet)
         .where(PromotionRuleSet.target_tier_id == tier.id, PromotionRuleSet.overlapping(effective_from, None))
-        .with_for_update()
+        .with_for_update(of=PromotionRuleSet)
     ).all()
     for version in versions:
         if version.effective_from >= effective_from or version.effective_to is not None:

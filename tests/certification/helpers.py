@@ -121,3 +121,9 @@ def submitted_case(world) -> PromotionCase:
     db.session.add(case)
     db.session.commit()
     return case
+
+
+def factories_officer(street):
+    from tests import factories
+
+    return factories.OfficerFactory(street=street, hire_date=dt.date(2015, 1, 1))

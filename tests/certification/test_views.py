@@ -1,0 +1,211 @@
+"""Certification pages: scoping, IDOR probes, the /me panel, the case decision, annual steps,
+bulk attendance and the attendance import (dry run, row errors, atomicity, idempotence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from hrapp.certification.models import Attendance, PromotionCase, TierRecord
+from hrapp.extensions import db
+from tests.certification import helpers
+from tests.conftest import client_as
+
+D = dt.date
+
+
+@pytest.fixture
+def eligible_pair(world):
+    """world.officer and world.stranger (another street), both eligible for intermediate today."""
+    for officer in (world.officer, world.stranger):
+        helpers.history(officer, ("probation", D(2018, 3, 1)), ("junior", D(2018, 9, 1)))
+        year = dt.date.today().year
+        helpers.grades(officer, **{f"y{year - 1}": 3, f"y{year - 2}": 4})
+        helpers.trained(officer, dt.date.today() - dt.timedelta(days=30), 40)
+    db.session.commit()
+    return world
+
+
+@pytest.mark.parametrize("endpoint", ["officer_tiers", "officer_results", "case_new"])
+def test_street_hr_gets_404_for_another_streets_officer(app, world, endpoint):
+    client = client_as(app, world, "street_hr")
+    assert client.get(f"/certification/officers/{world.stranger.id}/{_path(endpoint)}").status_code == 404
+    assert client.get(f"/certification/officers/{world.officer.id}/{_path(endpoint)}").status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", ["officer_tiers", "officer_results", "case_new"])
+def test_officer_cannot_open_certification_pages_even_their_own(app, world, endpoint):
+    client = client_as(app, world, "officer")
+    for officer in (world.officer, world.colleague):
+        assert client.get(f"/certification/officers/{officer.id}/{_path(endpoint)}").status_code == 403
+
+
+def _path(endpoint: str) -> str:
+    return {"officer_tiers": "tiers", "officer_results": "annual-results", "case_new": "cases/new"}[endpoint]
+
+
+def test_candidates_of_a_street_hr_exclude_other_streets(app, eligible_pair):
+    world = eligible_pair
+    body = client_as(app, world, "street_hr", isolated=True).get("/certification/candidates").get_data(as_text=True)
+    assert world.officer.name in body and world.stranger.name not in body
+    body = (
+        client_as(app, world, "hr_clerk", isolated=True)
+        .get("/certification/candidates?street_id=")
+        .get_data(as_text=True)
+    )
+    assert world.officer.name in body and world.stranger.name in body
+
+
+def test_candidates_page_query_count_does_not_grow_with_officers(app, eligible_pair, query_counter):
+    world = eligible_pair
+    client = client_as(app, world, "hr_clerk", isolated=True)
+    url = "/certification/candidates?street_id="
+    client.get(url)
+    with query_counter() as few:
+        client.get(url)
+    for _number in range(8):
+        officer = helpers.factories_officer(world.street)
+        helpers.history(officer, ("junior", D(2015, 1, 1)))
+    db.session.commit()
+    with query_counter() as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many)
+
+
+def test_officer_sees_own_timeline_training_and_eligibility_on_me(app, eligible_pair):
+    world = eligible_pair
+    body = client_as(app, world, "officer").get("/me").get_data(as_text=True)
+    assert 'data-testid="certification-panel"' in body
+    assert 'data-testid="tier-timeline"' in body and 'data-testid="eligibility-criteria"' in body
+    assert 'data-testid="hours-by-year"' in body
+    assert world.stranger.name not in body
+
+
+def test_street_hr_sees_the_panel_on_the_profile_with_eligibility(app, eligible_pair):
+    body = (
+        client_as(app, eligible_pair, "street_hr").get(f"/officers/{eligible_pair.officer.id}").get_data(as_text=True)
+    )
+    assert 'data-testid="eligibility-verdict"' in body
+
+
+def test_propose_then_admin_approves_and_hr_cannot(app, eligible_pair):
+    world = eligible_pair
+    hr = client_as(app, world, "street_hr", isolated=True)
+    response = hr.post(
+        f"/certification/officers/{world.officer.id}/cases/new",
+        data={
+            "kind": "promotion",
+            "to_tier_id": helpers.ladder()["intermediate"].id,
+            "to_step": 1,
+            "effective_on": dt.date.today().isoformat(),
+            "reason": "",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    case = db.session.scalar(sa.select(PromotionCase))
+    assert hr.post(f"/certification/cases/{case.id}/decide", data={"decision": "approve"}).status_code == 403
+    admin = client_as(app, world, "admin", isolated=True)
+    assert (
+        admin.post(
+            f"/certification/cases/{case.id}/decide", data={"decision": "approve", "comment": "同意"}
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(PromotionCase, case.id).status == "approved"
+    current = db.session.scalar(
+        sa.select(TierRecord).where(TierRecord.officer_id == world.officer.id, TierRecord.effective_to.is_(None))
+    )
+    assert current.tier.code == "intermediate" and current.reason == "promotion"
+    response = hr.post(f"/certification/cases/{case.id}/edit", data={"effective_on": "2020-01-01", "reason": "x"})
+    assert response.status_code == 302  # locked: sent back to the case, nothing changed
+    db.session.expire_all()
+    assert db.session.get(PromotionCase, case.id).effective_on == dt.date.today()
+
+
+def test_annual_steps_apply_twice_changes_nothing_the_second_time(app, world):
+    year = dt.date.today().year - 1
+    helpers.history(world.officer, ("junior", D(2018, 3, 1), 2))
+    helpers.grades(world.officer, **{f"y{year}": 3})
+    db.session.commit()
+    admin = client_as(app, world, "admin", isolated=True)
+    assert world.officer.name in admin.get(f"/certification/annual-steps?grade_year={year}").get_data(as_text=True)
+    admin.post("/certification/annual-steps", data={"grade_year": year})
+    admin.post("/certification/annual-steps", data={"grade_year": year})
+    steps = db.session.scalars(sa.select(TierRecord.step).where(TierRecord.officer_id == world.officer.id)).all()
+    assert sorted(steps) == [2, 3]
+
+
+def test_bulk_attendance_page_records_a_street(app, world):
+    training = helpers.session(helpers.course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
+    db.session.commit()
+    hr = client_as(app, world, "street_hr", isolated=True)
+    page = hr.get(f"/certification/sessions/{training.id}/attendance").get_data(as_text=True)
+    assert world.officer.name in page and world.stranger.name not in page
+    response = hr.post(
+        f"/certification/sessions/{training.id}/attendance",
+        data={f"present-{world.officer.id}": "1", f"hours-{world.officer.id}": "6", f"score-{world.officer.id}": "75"},
+    )
+    assert response.status_code == 302
+    rows = db.session.execute(sa.select(Attendance.officer_id, Attendance.hours, Attendance.passed)).all()
+    assert [(r.officer_id, float(r.hours), r.passed) for r in rows] == [(world.officer.id, 6.0, True)]
+
+
+def _csv(*lines: str) -> io.BytesIO:
+    return io.BytesIO(("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _import(client, training, content, **extra):
+    return client.post(
+        f"/certification/sessions/{training.id}/import",
+        data={"file": (content, "attendance.csv"), **extra},
+        content_type="multipart/form-data",
+    )
+
+
+def test_attendance_import_reports_row_errors_and_writes_nothing(app, world):
+    training = helpers.session(helpers.course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
+    db.session.commit()
+    hr = client_as(app, world, "street_hr", isolated=True)
+    content = _csv(
+        "employee_no,hours,exam_score",
+        f"{world.officer.employee_no},8,75",
+        "NOBODY,8,75",
+        f"{world.colleague.employee_no},abc,120",
+        f"{world.stranger.employee_no},8,80",
+    )
+    body = _import(hr, training, content).get_data(as_text=True)
+    assert 'data-testid="import-errors"' in body
+    for row in ("<td>3</td>", "<td>4</td>", "<td>5</td>"):
+        assert row in body
+    assert "NOBODY" in body
+    assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 0
+
+
+def test_attendance_import_dry_run_confirm_and_reimport_changes_nothing(app, world):
+    training = helpers.session(helpers.course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
+    db.session.commit()
+    hr = client_as(app, world, "hr_clerk", isolated=True)
+    lines = (
+        "Employee no.,Hours,Exam score,Certificate no.,Certificate expiry",
+        f"{world.officer.employee_no},8,75,ZS-1,2027-05-01",
+        f"{world.stranger.employee_no},,59,,",
+    )
+    body = _import(hr, training, _csv(*lines)).get_data(as_text=True)
+    assert 'data-testid="import-plan"' in body
+    assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 0  # the dry run wrote nothing
+    token = body.split('name="token" value="')[1].split('"')[0]
+    assert hr.post(f"/certification/sessions/{training.id}/import", data={"token": token}).status_code == 302
+    rows = {r.officer_id: r for r in db.session.scalars(sa.select(Attendance))}
+    assert rows[world.officer.id].passed is True and rows[world.officer.id].certificate_expires == D(2027, 5, 1)
+    assert rows[world.stranger.id].passed is False and float(rows[world.stranger.id].hours) == 8.0
+    before = db.session.execute(sa.select(Attendance.id, Attendance.updated_at)).all()
+    body = _import(hr, training, _csv(*lines)).get_data(as_text=True)
+    assert 'data-testid="import-plan"' in body
+    token = body.split('name="token" value="')[1].split('"')[0]
+    hr.post(f"/certification/sessions/{training.id}/import", data={"token": token})
+    db.session.expire_all()
+    assert db.session.execute(sa.select(Attendance.id, Attendance.updated_at)).all() == before
