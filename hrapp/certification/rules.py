@@ -40,29 +40,9 @@ from hrapp.certification.models import (
     TrainingSession,
     grade_label,
 )
+from hrapp.core.dates import add_months, add_years
 from hrapp.extensions import db
 from hrapp.officers.models import Officer
-
-# --- calendar arithmetic -----------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (or earlier); past the month's end, its last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later; 29 February becomes 28 February."""
-    return add_months(day, 12 * years)
-
 
 # --- evidence sources --------------------------------------------------------------------------
 

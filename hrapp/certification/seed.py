@@ -21,8 +21,8 @@ from hrapp.certification.models import (
     TrainingSession,
     course_mandatory_tiers,
 )
-from hrapp.certification.rules import add_months, add_years
 from hrapp.certification.services import ensure_defaults
+from hrapp.core.dates import add_months, add_years
 from hrapp.core.db import utcnow
 from hrapp.extensions import db
 from hrapp.officers.models import Officer

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from hrapp.auth import services as auth_services
 from hrapp.certification.seed import seed_certification
 from hrapp.core import idcard
+from hrapp.core.dates import add_years
 from hrapp.core.db import today, utcnow
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
@@ -76,14 +77,6 @@ def seed_org(rng: random.Random, grid_count: int) -> list[tuple[int, int]]:
         (row.id, row.street_id)
         for row in db.session.execute(sa.select(Grid.id, Community.street_id).join(Community).order_by(Grid.id))
     ]
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _person(rng: random.Random, number: int, on: dt.date) -> dict:

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from hrapp.certification import rules, services
-from hrapp.certification.rules import add_months, add_years
+from hrapp.core.dates import add_months, add_years
 from hrapp.officers.models import Officer
 from tests import factories
 from tests.certification.helpers import attend, course, grades, history, ladder, session, trained
