@@ -46,7 +46,7 @@ class OfficerForm(FlaskForm):
 
 
 class PostingForm(FlaskForm):
-    grid_id = SelectField(_l("Grid"), coerce=int)
+    grid_id = SelectField(_l("Grid"), coerce=int, validators=[DataRequired(message=_l("Choose a grid."))])
     start = DateField(_l("From"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Post to grid"))

@@ -138,3 +138,17 @@ def export_rows(user, filters: DirectoryFilter, on: dt.date, batch: int = 1000):
         for officer in officers:
             yield officer, postings.get(officer.id)
         offset += batch
+
+
+def street_grid_choices(street_id: int, on: dt.date, vacant_only: bool) -> list[tuple[int, str]]:
+    """Grids of a street in use (only those without a primary posting on `on`, if vacant_only)."""
+    stmt = (
+        sa.select(Grid.id, Grid.code, Grid.name)
+        .join(Community, Community.id == Grid.community_id)
+        .where(Community.street_id == street_id, Grid.active.is_(True))
+        .order_by(Grid.code)
+    )
+    if vacant_only:
+        stmt = stmt.where(Grid.id.not_in(sa.select(Posting.grid_id).where(_current_posting_condition(on))))
+    rows = db.session.execute(stmt)
+    return [(row.id, f"{row.code} {row.name}") for row in rows]

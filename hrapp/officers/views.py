@@ -14,7 +14,7 @@ from flask_login import current_user
 from hrapp.core import importing
 from hrapp.core.audit import AuditEvent
 from hrapp.core.db import paginate_rows, today
-from hrapp.core.forms import show_domain_error
+from hrapp.core.forms import select_choices, show_domain_error
 from hrapp.core.i18n import local_time
 from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
 from hrapp.errors import DomainError
@@ -174,8 +174,16 @@ def _render_profile(officer: Officer, revealed_id: str | None = None):
 
 
 def _posting_form(officer: Officer, formdata=None) -> PostingForm:
-    form = PostingForm(formdata=formdata, start=today()) if formdata is None else PostingForm()
-    form.grid_id.choices = grid_choices(current_user)
+    """Offer the vacant grids of the officer's street, with no grid preselected. A posted form is
+    checked against every grid the user can see, so the service explains a refusal (grid taken
+    meanwhile: 'one grid, one officer'; another street) rather than 'not a valid choice'."""
+    if formdata is None:
+        form = PostingForm(formdata=None, start=today())
+        grids = queries.street_grid_choices(officer.street_id, today(), vacant_only=True)
+    else:
+        form = PostingForm()
+        grids = grid_choices(current_user)
+    form.grid_id.choices = select_choices([(0, _("— choose a vacant grid —"))] + grids)
     return form
 
 
@@ -195,12 +203,15 @@ def edit(officer_id: int):
     form = _officer_form(officer)
     if request.method == "GET":
         form.version.data = str(officer.version)
+        # The edit form is no way round masking: it shows the masked number, which means "unchanged".
+        form.id_number.data = officer.masked_id_number
     current_values = None
     if form.validate_on_submit():
+        values = form.values()
+        if values["id_number"] == officer.masked_id_number.upper():
+            values["id_number"] = officer.id_number
         try:
-            services.update_officer(
-                officer, form.values(), expected_version=_version(form.version.data), acting=current_user
-            )
+            services.update_officer(officer, values, expected_version=_version(form.version.data), acting=current_user)
         except DomainError as error:
             db.session.rollback()
             officer = db.session.get(Officer, officer_id)

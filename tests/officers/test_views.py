@@ -351,3 +351,42 @@ def test_dashboard_counts_are_scoped(world, as_user):
     page = as_user("street_hr").get("/").get_data(as_text=True)
     assert 'data-testid="on-duty">2<' in page
     assert "1 without an officer" in page
+
+
+def test_edit_form_shows_the_id_number_masked_and_keeps_it_when_unchanged(world, as_user):
+    client = as_user("hr_clerk")
+    page = client.get(f"/officers/{world.officer.id}/edit").get_data(as_text=True)
+    assert world.officer.id_number not in page
+    assert world.officer.masked_id_number in page
+    data = form_data(
+        world,
+        employee_no=world.officer.employee_no,
+        name="张三丰",
+        id_number=world.officer.masked_id_number,
+        version=str(world.officer.version),
+    )
+    response = client.post(f"/officers/{world.officer.id}/edit", data=data)
+    assert response.status_code == 302
+    saved = db.session.get(Officer, world.officer.id)
+    db.session.refresh(saved)
+    assert saved.name == "张三丰"
+    assert saved.id_number == world.officer.id_number
+
+
+def test_posting_form_offers_only_vacant_grids_of_the_officers_street_and_none_preselected(world, as_user):
+    page = as_user("hr_clerk").get(f"/officers/{world.colleague.id}").get_data(as_text=True)
+    select = page[page.index('name="grid_id"') : page.index("</select>", page.index('name="grid_id"'))]
+    assert world.free_grid.code in select
+    assert world.grid.code not in select  # served by world.officer
+    assert world.other_grid.code not in select  # another street
+    options = select.split("<option")[1:]
+    assert 'value="0"' in options[0]
+    assert not any("selected" in option for option in options[1:])
+
+
+def test_posting_without_choosing_a_grid_is_refused(world, as_user):
+    response = as_user("hr_clerk").post(
+        f"/officers/{world.colleague.id}/postings", data={"grid_id": "0", "start": "2025-01-01"}, follow_redirects=True
+    )
+    assert "Choose a grid." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Posting.id).where(Posting.officer_id == world.colleague.id)) is None
