@@ -49,8 +49,19 @@ BATCH = 5000
 
 
 def _insert(model_or_table, rows: list[dict]) -> None:
+    """Bulk INSERT, one executemany per batch. Every row carries the same keys (None where there
+    is no value): an executemany needs homogeneous rows, and the ORM's bulk insert, which drops
+    None values and groups rows by their key set, sent mixed rows one statement at a time. The
+    Core insert on the table skips that per-row ORM bookkeeping as well."""
+    if not rows:
+        return
+    keys = rows[0].keys()
+    if any(row.keys() != keys for row in rows):
+        raise ValueError(f"bulk rows for {model_or_table} do not all have the same keys")
+    statement = sa.insert(getattr(model_or_table, "__table__", model_or_table))
+    connection = db.session.connection()
     for start in range(0, len(rows), BATCH):
-        db.session.execute(sa.insert(model_or_table), rows[start : start + BATCH])
+        connection.execute(statement, rows[start : start + BATCH])
 
 
 def seed_certification(rng: random.Random, on: dt.date) -> None:
