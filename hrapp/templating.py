@@ -24,6 +24,15 @@ NAVIGATION = [
 ]
 
 
+AUDIT_ACTIONS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "read": _l("Viewed"),
+    "reveal_id": _l("ID number shown"),
+}
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["yuan"] = format_yuan
@@ -38,5 +47,6 @@ def register(app: Flask) -> None:
             "nav_items": items,
             "nav_active": endpoint.split(".")[0],
             "languages": LANGUAGE_NAMES,
+            "audit_actions": AUDIT_ACTIONS,
             "current_locale": "zh_CN" if get_locale().language == "zh" else "en",
         }

@@ -33,7 +33,11 @@ class PasswordChangeForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=select_choices(ROLE_LABELS.items()))
+    role = SelectField(
+        _l("Role"),
+        choices=select_choices([("", "—"), *ROLE_LABELS.items()]),
+        validators=[DataRequired(message=_l("Choose a role."))],
+    )
     street_id = SelectField(_l("Street (HR clerks only)"), coerce=int, choices=[])
     officer_employee_no = StringField(
         _l("Officer employee no. (officer accounts only)"), validators=[Optional(), Length(max=20)]

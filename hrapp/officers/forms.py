@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from hrapp.core.forms import select_choices
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, SEXES, STATUSES
@@ -22,7 +22,7 @@ class OfficerForm(FlaskForm):
     education = SelectField(_l("Education"), choices=_blank(EDUCATION), validators=[Optional()])
     political_status = SelectField(_l("Political status"), choices=_blank(POLITICAL_STATUS), validators=[Optional()])
     street_id = SelectField(_l("Employing street"), coerce=int)
-    hire_date = DateField(_l("Hire date"), validators=[DataRequired()])
+    hire_date = DateField(_l("Hire date"), validators=[InputRequired()])
     contract_start = DateField(_l("Contract start"), validators=[Optional()])
     contract_end = DateField(_l("Contract end"), validators=[Optional()])
     status = SelectField(_l("Employment status"), choices=select_choices(STATUSES.items()))
@@ -47,18 +47,18 @@ class OfficerForm(FlaskForm):
 
 class PostingForm(FlaskForm):
     grid_id = SelectField(_l("Grid"), coerce=int, validators=[DataRequired(message=_l("Choose a grid."))])
-    start = DateField(_l("From"), validators=[DataRequired()])
+    start = DateField(_l("From"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Post to grid"))
 
 
 class EndPostingForm(FlaskForm):
-    end = DateField(_l("Ends on"), validators=[DataRequired()])
+    end = DateField(_l("Ends on"), validators=[InputRequired()])
     submit = SubmitField(_l("End posting"))
 
 
 class DeactivateForm(FlaskForm):
-    on = DateField(_l("Leaving date"), validators=[DataRequired()])
+    on = DateField(_l("Leaving date"), validators=[InputRequired()])
     submit = SubmitField(_l("Record departure"))
 
 

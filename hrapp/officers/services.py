@@ -149,6 +149,13 @@ def update_officer(officer: Officer, values: dict, *, expected_version: int, act
     new_street = values.get("street_id", officer.street_id)
     if new_street != officer.street_id and not can_edit_officer(acting, Officer(street_id=new_street)):
         raise PermissionDenied(_("You may only move officers to your own street."))
+    if new_street != officer.street_id and db.session.scalar(
+        sa.select(Posting.id).where(Posting.officer_id == officer.id, Posting.overlapping(today(), None)).limit(1)
+    ):
+        # A posting must stay inside the officer's street (scoping and funding follow the street).
+        raise DomainError(
+            _("End the officer's current posting before moving them to another street."), field="street_id"
+        )
     _raise_first(profile_errors({**values}, exclude_id=officer.id))
     if values.get("status") == "left" and officer.status != "left":
         _end_open_postings(officer, today())

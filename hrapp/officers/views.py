@@ -360,6 +360,10 @@ def import_officers():
             flash(_("That import has expired; upload the file again."), "warning")
             return redirect(url_for("officers.import_officers"))
         path = _upload_dir() / f"{token}{Path(pending['filename']).suffix}"
+        if not path.exists():
+            session.pop("officer_import", None)
+            flash(_("That import has expired; upload the file again."), "warning")
+            return redirect(url_for("officers.import_officers"))
         with path.open("rb") as stream:
             report = _run(stream, pending["filename"], dry_run=False)
         if report and report.ok:

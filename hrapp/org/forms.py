@@ -12,14 +12,14 @@ CODE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, - and _ only
 class StreetForm(FlaskForm):
     district_id = SelectField(_l("District"), coerce=int)
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), CODE])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Street name"), validators=[DataRequired(), Length(max=60)])
     submit = SubmitField(_l("Save"))
 
 
 class CommunityForm(FlaskForm):
     street_id = SelectField(_l("Street"), coerce=int)
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), CODE])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Community name"), validators=[DataRequired(), Length(max=60)])
     submit = SubmitField(_l("Save"))
 
 
@@ -30,7 +30,7 @@ def _count(label):
 class GridForm(FlaskForm):
     community_id = SelectField(_l("Community"), coerce=int)
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=30), CODE])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Grid name"), validators=[DataRequired(), Length(max=80)])
     grid_type = SelectField(_l("Grid type"), choices=select_choices(GRID_TYPES.items()))
     households = _count(_l("Households"))
     population = _count(_l("Population (实有人口)"))

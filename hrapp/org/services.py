@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hrapp.core.permissions import can_edit_street
-from hrapp.errors import Conflict, PermissionDenied
+from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
 from hrapp.org.models import Community, Grid, Street
 
@@ -24,7 +24,7 @@ GRID_FIELDS = (
 
 
 def _code_taken(model, code: str, exclude_id: int | None) -> bool:
-    stmt = sa.select(model.id).where(model.code == code)
+    stmt = sa.select(model.id).where(model.code == (code or "").strip())
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)
     return db.session.scalar(stmt) is not None
@@ -58,6 +58,13 @@ def save_grid(grid: Grid | None, *, community_id: int, acting, **values) -> Grid
         raise PermissionDenied(_("You may only change grids of your own street."))
     if _code_taken(Grid, values["code"], grid.id if grid else None):
         raise Conflict(_("The code %(code)s is already used.", code=values["code"]), field="code")
+    if grid is not None and grid.community_id != community_id:
+        old_street = db.session.scalar(sa.select(Community.street_id).where(Community.id == grid.community_id))
+        if old_street != community.street_id:
+            # Postings, scoping and funding hang on the street: a grid never changes street.
+            raise DomainError(
+                _("A grid cannot move to another street; retire it and create a new grid there."), field="community_id"
+            )
     grid = grid or Grid()
     db.session.add(grid)
     grid.community_id = community_id

@@ -1,7 +1,9 @@
 """`flask seed demo`: build the demo district from nothing, deterministically (a fixed random seed).
 
-Bulk inserts keep a 20,000-officer benchmark database quick to build; seeding is not a user
-action, so these rows carry no audit events.
+Volumes (grids, officers, postings) go in as bulk inserts, which keeps a 20,000-officer benchmark
+database quick to build and skips the per-row audit listener: seeding is not a user action. The
+few reference rows added through the ORM (district, streets, communities, users) are audited as
+done by "seed".
 """
 
 from __future__ import annotations

@@ -305,3 +305,16 @@ def test_an_officer_may_reveal_only_their_own_id_number(world):
         services.reveal_id_number(world.colleague, acting=world.officer_user)
     with pytest.raises(PermissionDenied):
         services.reveal_id_number(world.officer, acting=world.inspector)
+
+
+def test_moving_an_officer_to_another_street_needs_their_posting_ended_first(world):
+    values = {
+        "employee_no": world.officer.employee_no,
+        "name": world.officer.name,
+        "id_number": world.officer.id_number,
+        "hire_date": world.officer.hire_date,
+        "status": "active",
+        "street_id": world.other_street.id,
+    }
+    with pytest.raises(DomainError, match="End the officer's current posting"):
+        services.update_officer(world.officer, values, expected_version=world.officer.version, acting=world.admin)

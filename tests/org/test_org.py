@@ -105,3 +105,14 @@ def test_only_admins_create_streets(world, as_user):
     assert as_user("admin").post("/org/streets/new", data=data).status_code == 302
     response = as_user("admin").post("/org/streets/new", data=data)
     assert "The code S-C is already used." in response.get_data(as_text=True)
+
+
+def test_a_grid_cannot_move_to_another_streets_community(world):
+    from hrapp.errors import DomainError
+    from hrapp.org import services as org_services
+    from tests.factories import CommunityFactory
+
+    elsewhere = CommunityFactory(street=world.other_street)
+    values = {field: getattr(world.grid, field) for field in org_services.GRID_FIELDS}
+    with pytest.raises(DomainError, match="cannot move to another street"):
+        org_services.save_grid(world.grid, community_id=elsewhere.id, acting=world.admin, **values)
