@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import warnings
 from pathlib import Path
 
 import flask_migrate
@@ -48,9 +47,7 @@ def schema_diff_after_upgrade(url: str, tmp_path: Path) -> list:
     )
     with migrated.app_context():
         try:
-            with logging_preserved(), warnings.catch_warnings():
-                # migrations/env.py (Flask-Migrate's template) tries the deprecated get_engine() first.
-                warnings.filterwarnings("ignore", "'get_engine' is deprecated", DeprecationWarning)
+            with logging_preserved():
                 flask_migrate.upgrade()
             with db.engine.connect() as connection:
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
