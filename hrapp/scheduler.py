@@ -32,11 +32,13 @@ def run_job(app: Flask, name: str) -> None:
                 if not acquired:
                     log.info("job %s is running elsewhere; skipped", name)
                     return
-                function(app)
-                db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("job %s failed", name)
+                # Roll back inside the lease: releasing it commits, which must not carry half a job.
+                try:
+                    function(app)
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    log.exception("job %s failed", name)
         finally:
             reset_actor(token)
 
