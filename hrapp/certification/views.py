@@ -6,11 +6,8 @@ means the user may see it but not do this to it."""
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
@@ -44,12 +41,12 @@ from hrapp.certification.models import (
 from hrapp.core import importing
 from hrapp.core.db import paginate_rows, today
 from hrapp.core.forms import select_choices, show_domain_error
+from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, can_edit_officer, has_role, role_required
 from hrapp.errors import DomainError
 from hrapp.extensions import db
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
-from hrapp.officers.forms import ImportForm
 from hrapp.officers.models import Officer
 
 bp = Blueprint("certification", __name__, url_prefix="/certification")
@@ -154,10 +151,12 @@ def candidates():
     months = min(max(request.args.get("months", 6, type=int) or 6, 1), 36)
     view = request.args.get("view") if request.args.get("view") in ("eligible", "upcoming") else "eligible"
     q = (request.args.get("q") or "").strip()
-    result = queries.candidates(current_user, today(), street_id=street_id, months=months, q=q)
+    on = today()
+    result = queries.candidates(current_user, on, street_id=street_id, months=months, q=q)
     page = ListPagination(
         result.eligible if view == "eligible" else result.upcoming, request.args.get("page", type=int), _page_size()
     )
+    page.items = queries.candidate_details(page.items, on)  # evidence for the rows shown only
     return render_template(
         "certification/candidates.html",
         result=result,
@@ -167,7 +166,7 @@ def candidates():
         q=q,
         street_id=street_id,
         streets=streets,
-        on=today(),
+        on=on,
     )
 
 
@@ -704,83 +703,28 @@ def session_attendance(session_id: int):
     )
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @bp.route("/attendance-template.<fmt>")
 @role_required(*STAFF)
 def attendance_template(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
     spec = attendance_import_spec(None, current_user)
-    body = importing.template(spec, fmt)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=attendance-template.{fmt}"}
-    )
+    return spreadsheet_response(importing.template(spec, fmt), fmt, f"attendance-template.{fmt}")
 
 
 @bp.route("/sessions/<int:session_id>/import", methods=["GET", "POST"])
 @role_required(*STAFF)
 def attendance_import(session_id: int):
-    """Upload → dry run report → confirm, exactly like the officer import: the checked file is kept
-    under a random token so that 'Import' applies the file that was checked."""
     training = db.get_or_404(TrainingSession, session_id)
-    form = ImportForm()
-    report = None
-    token = None
-    if request.method == "POST" and request.form.get("token"):
-        token = request.form["token"]
-        pending = session.get("attendance_import", {})
-        if pending.get("token") != token or pending.get("session_id") != training.id:
-            flash(_("That import has expired; upload the file again."), "warning")
-            return redirect(url_for("certification.attendance_import", session_id=training.id))
-        path = _upload_dir() / f"{token}{Path(pending['filename']).suffix}"
-        with path.open("rb") as stream:
-            report = _run_import(training, stream, pending["filename"], dry_run=False)
-        if report and report.ok:
-            db.session.commit()
-            path.unlink(missing_ok=True)
-            session.pop("attendance_import", None)
-            flash(
-                _(
-                    "Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
-                    created=report.created,
-                    updated=report.updated,
-                    unchanged=report.unchanged,
-                ),
-                "success",
-            )
-            return redirect(url_for("certification.session_detail", session_id=training.id))
-        db.session.rollback()
-        token = None
-    elif form.validate_on_submit():
-        upload = form.file.data
-        report = _run_import(training, upload.stream, upload.filename, dry_run=True)
-        db.session.rollback()
-        if report and report.ok:
-            token = secrets.token_urlsafe(16)
-            upload.stream.seek(0)
-            upload.save(_upload_dir() / f"{token}{Path(upload.filename).suffix.lower()}")
-            session["attendance_import"] = {
-                "token": token,
-                "filename": upload.filename.lower(),
-                "session_id": training.id,
-            }
-    return render_template(
-        "certification/attendance_import.html", training=training, form=form, report=report, token=token
+    return import_page(
+        attendance_import_spec(training, current_user),
+        key=f"attendance:{training.id}",
+        done_url=url_for("certification.session_detail", session_id=training.id),
+        expired_url=url_for("certification.attendance_import", session_id=training.id),
+        render=lambda form, report, token: render_template(
+            "certification/attendance_import.html", training=training, form=form, report=report, token=token
+        ),
     )
-
-
-def _run_import(training: TrainingSession, stream, filename: str, *, dry_run: bool):
-    try:
-        return importing.run_import(attendance_import_spec(training, current_user), stream, filename, dry_run=dry_run)
-    except importing.ImportFileError as error:
-        flash(str(error), "danger")
-        return None
 
 
 @bp.route("/certificates/expiring")

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -60,12 +59,3 @@ class EndPostingForm(FlaskForm):
 class DeactivateForm(FlaskForm):
     on = DateField(_l("Leaving date"), validators=[InputRequired()])
     submit = SubmitField(_l("Record departure"))
-
-
-class ImportForm(FlaskForm):
-    file = FileField(
-        _l("File (.xlsx or .csv)"),
-        validators=[FileRequired(), FileAllowed(["xlsx", "csv"], _l("Upload an .xlsx or .csv file."))],
-    )
-    dry_run = SubmitField(_l("Check file (dry run)"))
-    apply = SubmitField(_l("Import"))

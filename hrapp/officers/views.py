@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,11 +13,12 @@ from hrapp.core.audit import AuditEvent
 from hrapp.core.db import paginate_rows, today
 from hrapp.core.forms import select_choices, show_domain_error
 from hrapp.core.i18n import local_time
+from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
 from hrapp.errors import DomainError
 from hrapp.extensions import db
 from hrapp.officers import panels, queries, services
-from hrapp.officers.forms import DeactivateForm, EndPostingForm, ImportForm, OfficerForm, PostingForm
+from hrapp.officers.forms import DeactivateForm, EndPostingForm, OfficerForm, PostingForm
 from hrapp.officers.importing import officer_import_spec
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, STATUSES, Officer, Posting
 from hrapp.org.models import Grid
@@ -110,13 +108,7 @@ def export(fmt: str):
             )
 
     body = importing.write_xlsx(headers, rows(), "officers") if fmt == "xlsx" else importing.write_csv(headers, rows())
-    mimetype = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        if fmt == "xlsx"
-        else "text/csv; charset=utf-8"
-    )
-    filename = f"officers-{today().isoformat()}.{fmt}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return spreadsheet_response(body, fmt, f"officers-{today().isoformat()}.{fmt}")
 
 
 def _officer_form(officer: Officer | None) -> OfficerForm:
@@ -327,76 +319,24 @@ def occupancy():
 # --- import ----------------------------------------------------------------------------------
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @bp.route("/import/template.<fmt>")
 @role_required(*STAFF)
 def import_template(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
     body = importing.template(officer_import_spec(current_user), fmt)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=officers-template.{fmt}"}
-    )
+    return spreadsheet_response(body, fmt, f"officers-template.{fmt}")
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*STAFF)
 def import_officers():
-    """Upload → dry run report. The checked file is kept under a random token so that 'Import'
-    applies exactly the file that was checked, without uploading it again."""
-    form = ImportForm()
-    report = None
-    token = None
-    if request.method == "POST" and request.form.get("token"):
-        token = request.form["token"]
-        pending = session.get("officer_import", {})
-        if pending.get("token") != token:
-            flash(_("That import has expired; upload the file again."), "warning")
-            return redirect(url_for("officers.import_officers"))
-        path = _upload_dir() / f"{token}{Path(pending['filename']).suffix}"
-        if not path.exists():
-            session.pop("officer_import", None)
-            flash(_("That import has expired; upload the file again."), "warning")
-            return redirect(url_for("officers.import_officers"))
-        with path.open("rb") as stream:
-            report = _run(stream, pending["filename"], dry_run=False)
-        if report and report.ok:
-            db.session.commit()
-            path.unlink(missing_ok=True)
-            session.pop("officer_import", None)
-            flash(
-                _(
-                    "Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
-                    created=report.created,
-                    updated=report.updated,
-                    unchanged=report.unchanged,
-                ),
-                "success",
-            )
-            return redirect(url_for("officers.directory"))
-        db.session.rollback()
-        token = None
-    elif form.validate_on_submit():
-        upload = form.file.data
-        report = _run(upload.stream, upload.filename, dry_run=True)
-        db.session.rollback()
-        if report and report.ok:
-            token = secrets.token_urlsafe(16)
-            upload.stream.seek(0)
-            upload.save(_upload_dir() / f"{token}{Path(upload.filename).suffix.lower()}")
-            session["officer_import"] = {"token": token, "filename": upload.filename.lower()}
-    return render_template("officers/import.html", form=form, report=report, token=token)
-
-
-def _run(stream, filename: str, *, dry_run: bool):
-    try:
-        return importing.run_import(officer_import_spec(current_user), stream, filename, dry_run=dry_run)
-    except importing.ImportFileError as error:
-        flash(str(error), "danger")
-        return None
+    return import_page(
+        officer_import_spec(current_user),
+        key="officers",
+        done_url=url_for("officers.directory"),
+        expired_url=url_for("officers.import_officers"),
+        render=lambda form, report, token: render_template(
+            "officers/import.html", form=form, report=report, token=token
+        ),
+    )

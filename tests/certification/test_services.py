@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from hrapp.certification import services
 from hrapp.certification.jobs import annual_steps
@@ -14,6 +15,13 @@ from hrapp.core.audit import AuditEvent
 from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
 from tests.certification.helpers import course, grades, history, ladder, session, trained
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests match refusal messages by their English text; the default locale is zh_CN."""
+    with force_locale("en"):
+        yield
 
 D = dt.date
 

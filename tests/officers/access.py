@@ -26,8 +26,8 @@ ROUTES = {
     "officers.occupancy": {"params": lambda world: {}, "GET": READERS},
     "officers.profile": {"params": _officer, "GET": READERS},
     "officers.new": {"params": lambda world: {}, "GET": STAFF, "POST": STAFF},
-    # An empty body is filled from the stored profile (WTForms treats empty formdata as none): no change.
-    "officers.edit": {"params": _officer, "GET": STAFF, "POST": STAFF_REDIRECT},
+    # An empty POST re-renders the form with "required" errors (200) and saves nothing.
+    "officers.edit": {"params": _officer, "GET": STAFF, "POST": STAFF},
     "officers.history": {"params": _officer, "GET": STAFF},
     "officers.reveal_id": {"params": _officer, "POST": STAFF},
     "officers.deactivate": {"params": _officer, "POST": STAFF_REDIRECT},

@@ -316,5 +316,5 @@ def test_moving_an_officer_to_another_street_needs_their_posting_ended_first(wor
         "status": "active",
         "street_id": world.other_street.id,
     }
-    with pytest.raises(DomainError, match="End the officer's current posting"):
+    with force_locale("en"), pytest.raises(DomainError, match="End the officer's current posting"):
         services.update_officer(world.officer, values, expected_version=world.officer.version, acting=world.admin)

@@ -114,5 +114,7 @@ def test_a_grid_cannot_move_to_another_streets_community(world):
 
     elsewhere = CommunityFactory(street=world.other_street)
     values = {field: getattr(world.grid, field) for field in org_services.GRID_FIELDS}
-    with pytest.raises(DomainError, match="cannot move to another street"):
+    from flask_babel import force_locale
+
+    with force_locale("en"), pytest.raises(DomainError, match="cannot move to another street"):
         org_services.save_grid(world.grid, community_id=elsewhere.id, acting=world.admin, **values)
