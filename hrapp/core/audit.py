@@ -24,6 +24,10 @@ from hrapp.extensions import db
 _actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
 
+# Bookkeeping columns: the event's own time says when; recording them would only add noise.
+_ALWAYS_EXCLUDED = frozenset({"created_at", "updated_at"})
+
+
 class Audited:
     """Marker mixin. Class attributes tune what is recorded:
 
@@ -96,7 +100,7 @@ def _officer_of(obj) -> int | None:
 
 def _changes(obj, action: str) -> dict:
     state = inspect(obj)
-    excluded = type(obj).__audit_exclude__
+    excluded = type(obj).__audit_exclude__ | _ALWAYS_EXCLUDED
     masked = type(obj).__audit_masked__
     changes = {}
     for attr in state.mapper.column_attrs:
