@@ -21,6 +21,7 @@ from hrapp.certification.models import (
     TrainingSession,
     course_mandatory_tiers,
 )
+from hrapp.core.dates import add_months
 from hrapp.core.permissions import officer_scope
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
@@ -84,15 +85,20 @@ def rule_sets(target_tier_id: int | None = None) -> list[PromotionRuleSet]:
 
 @dataclasses.dataclass
 class Candidates:
-    eligible: list[rules.Eligibility]
-    upcoming: list[rules.Eligibility]
+    """Both lists sorted, as light rows (`rules.Candidate`); `details` gives the evidence of the
+    rows a page shows."""
+
+    eligible: list[rules.Candidate]
+    upcoming: list[rules.Candidate]
     evaluated: int
 
 
 def candidates(user, on: dt.date, *, street_id: int | None = None, months: int = 6, q: str = "") -> Candidates:
     """Officers in scope eligible for their next tier on `on`, and the near-misses: not eligible,
     but with their tenure (years of service / in tier) reached within `months` months, listed with
-    what they still miss (training hours, exam, grades, integrity), the closest first."""
+    what they still miss (training hours, exam, grades, integrity), the closest first. The filter
+    runs in SQL (`rules.shortlist`): a fixed number of queries, and only the kept officers reach
+    Python."""
     condition = sa.and_(officer_scope(user, Officer), Officer.status != "left")
     if street_id:
         condition = sa.and_(condition, Officer.street_id == street_id)
@@ -101,17 +107,25 @@ def candidates(user, on: dt.date, *, street_id: int | None = None, months: int =
             condition,
             sa.or_(Officer.name.contains(q, autoescape=True), Officer.employee_no.startswith(q, autoescape=True)),
         )
-    results = rules.evaluate(condition, on)
-    horizon = rules.add_months(on, months)
-    eligible, upcoming = [], []
-    for item in results.values():
-        if item.eligible:
-            eligible.append(item)
-        elif item.tenure_by(horizon):
-            upcoming.append(item)
-    eligible.sort(key=lambda item: (-item.tier_ordinal, item.tier_since, item.employee_no))
-    upcoming.sort(key=lambda item: (len(item.missing), item.tenure_reached_on or on, item.employee_no))
-    return Candidates(eligible=eligible, upcoming=upcoming, evaluated=len(results))
+    kept, evaluated = rules.shortlist(condition, on, add_months(on, months))
+    eligible = sorted(
+        (item for item in kept if item.eligible),
+        key=lambda item: (-item.tier_ordinal, item.tier_since, item.employee_no),
+    )
+    upcoming = sorted(
+        (item for item in kept if not item.eligible),
+        key=lambda item: (item.missing, item.tenure_reached_on or on, item.employee_no),
+    )
+    return Candidates(eligible=eligible, upcoming=upcoming, evaluated=evaluated)
+
+
+def candidate_details(items: list[rules.Candidate], on: dt.date) -> list[rules.Eligibility]:
+    """The full evaluation, criterion by criterion, of the candidates shown (a page), in order: the
+    same fixed number of queries for any page size."""
+    if not items:
+        return []
+    results = rules.evaluate(Officer.id.in_([item.officer_id for item in items]), on)
+    return [results[item.officer_id] for item in items if item.officer_id in results]
 
 
 # --- training lists ----------------------------------------------------------------------------
