@@ -1,9 +1,9 @@
 """The promotion candidates page at city scale (20,000 officers): eligibility for the next tier of
 every officer in view, computed with a fixed number of set-based queries.
 
-Target: median and p95 server time under 1000 ms on SQLite for a street's page (as a district HR
-clerk and as a street-scoped one); the whole district at once is measured and reported. The number
-of SQL statements must not depend on the number of officers.
+Target: median and p95 server time under 1000 ms on SQLite in every scenario: a street's page (as a
+district HR clerk and as a street-scoped one) and the whole district at once ("all streets"), both
+lists. The number of SQL statements must not depend on the number of officers.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def run() -> list[str]:
             ("hr", "one street, near-misses", f"/certification/candidates?street_id={street_id}&view=upcoming"),
             ("hr_futian", "street-scoped clerk", "/certification/candidates"),
             ("hr", "whole district", "/certification/candidates?street_id="),
+            ("hr", "whole district, near-misses", "/certification/candidates?street_id=&view=upcoming"),
+            ("hr", "whole district, near-misses page 50", "/certification/candidates?street_id=&view=upcoming&page=50"),
         ]
         counts = {}
         for username, label, url in scenarios:
@@ -82,12 +84,8 @@ def run() -> list[str]:
                 f"candidates {label}: median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms "
                 f"(n={result['n']}; {len(statements)} SQL statements; {eligible} eligible, {upcoming} near-misses)"
             )
-            slow = result["median_ms"] >= TARGET_MS or result["p95_ms"] >= TARGET_MS
-            if slow and label != "whole district":
+            if result["median_ms"] >= TARGET_MS or result["p95_ms"] >= TARGET_MS:
                 failures.append(f"{label} median {result['median_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms")
-            elif slow:
-                # The page is per street; the whole district (20,000 officers at once) is reported only.
-                lines.append("note: the whole-district view is over the target (informational)")
         if len(set(counts.values())) != 1:
             lines.append(
                 "note: statement counts differ by scenario: " + ", ".join(f"{k}: {v}" for k, v in counts.items())
