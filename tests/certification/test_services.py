@@ -23,6 +23,7 @@ def english_messages():
     with force_locale("en"):
         yield
 
+
 D = dt.date
 
 
