@@ -23,7 +23,7 @@ run: venv translations
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: venv translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: venv translations
 	$(BIN)/python -m bench
