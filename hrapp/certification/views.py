@@ -71,20 +71,6 @@ def _page_size() -> int:
     return current_app.config["PAGE_SIZE"]
 
 
-def _officer_or_404(officer_id: int) -> Officer:
-    officer = officer_queries.get_visible_officer(current_user, officer_id)
-    if officer is None:
-        abort(404)
-    return officer
-
-
-def _editable_or_403(officer_id: int) -> Officer:
-    officer = _officer_or_404(officer_id)
-    if not can_edit_officer(current_user, officer):
-        abort(403)
-    return officer
-
-
 def _case_or_404(case_id: int):
     case = queries.visible_case(current_user, case_id)
     if case is None:
@@ -176,7 +162,7 @@ def candidates():
 @bp.route("/officers/<int:officer_id>/tiers", methods=["GET", "POST"])
 @role_required(*STAFF)
 def officer_tiers(officer_id: int):
-    officer = _officer_or_404(officer_id)
+    officer = officer_queries.visible_officer_or_404(current_user, officer_id)
     editable = can_edit_officer(current_user, officer)
     form = TierRecordForm()
     form.tier_id.choices = _tier_choices()
@@ -215,7 +201,7 @@ def officer_tiers(officer_id: int):
 @bp.route("/officers/<int:officer_id>/annual-results", methods=["GET", "POST"])
 @role_required(*STAFF)
 def officer_results(officer_id: int):
-    officer = _officer_or_404(officer_id)
+    officer = officer_queries.visible_officer_or_404(current_user, officer_id)
     editable = can_edit_officer(current_user, officer)
     form = AnnualResultForm()
     if request.method == "GET":
@@ -261,7 +247,7 @@ def cases():
 @bp.route("/officers/<int:officer_id>/cases/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def case_new(officer_id: int):
-    officer = _editable_or_403(officer_id)
+    officer = officer_queries.editable_officer_or_403(current_user, officer_id)
     on = today()
     current = services.tier_on(officer.id, on)
     form = CaseForm()

@@ -6,9 +6,10 @@ import dataclasses
 import datetime as dt
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import joinedload
 
-from hrapp.core.permissions import officer_scope, street_scope
+from hrapp.core.permissions import can_edit_officer, officer_scope, street_scope
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Community, Grid, Street
@@ -41,6 +42,23 @@ def scoped_officers(user):
 
 def get_visible_officer(user, officer_id: int) -> Officer | None:
     return db.session.scalar(scoped_officers(user).where(Officer.id == officer_id))
+
+
+def visible_officer_or_404(user, officer_id: int) -> Officer:
+    """For views: 404 both for a missing officer and for one outside the user's scope, so an id
+    probe cannot tell the two apart."""
+    officer = get_visible_officer(user, officer_id)
+    if officer is None:
+        abort(404)
+    return officer
+
+
+def editable_officer_or_403(user, officer_id: int) -> Officer:
+    """For views: the officer if this user may change their records; 404 out of scope, 403 read-only."""
+    officer = visible_officer_or_404(user, officer_id)
+    if not can_edit_officer(user, officer):
+        abort(403)
+    return officer
 
 
 def _current_posting_condition(on: dt.date):

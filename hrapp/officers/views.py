@@ -27,21 +27,6 @@ from hrapp.org.queries import grid_choices
 bp = Blueprint("officers", __name__, url_prefix="/officers")
 
 
-def _officer_or_404(officer_id: int) -> Officer:
-    """404 both for a missing officer and for one outside the user's scope: no existence leak."""
-    officer = queries.get_visible_officer(current_user, officer_id)
-    if officer is None:
-        abort(404)
-    return officer
-
-
-def _editable_or_403(officer_id: int) -> Officer:
-    officer = _officer_or_404(officer_id)
-    if not can_edit_officer(current_user, officer):
-        abort(403)
-    return officer
-
-
 @bp.route("/")
 @role_required(*READ_OFFICERS)
 def directory():
@@ -143,7 +128,7 @@ def new():
 @bp.route("/<int:officer_id>")
 @role_required(*READ_OFFICERS)
 def profile(officer_id: int):
-    officer = _officer_or_404(officer_id)
+    officer = queries.visible_officer_or_404(current_user, officer_id)
     return _render_profile(officer)
 
 
@@ -182,7 +167,7 @@ def _posting_form(officer: Officer, formdata=None) -> PostingForm:
 @bp.route("/<int:officer_id>/reveal-id", methods=["POST"])
 @role_required(*STAFF)
 def reveal_id(officer_id: int):
-    officer = _officer_or_404(officer_id)
+    officer = queries.visible_officer_or_404(current_user, officer_id)
     number = services.reveal_id_number(officer, acting=current_user)
     db.session.commit()
     return _render_profile(officer, revealed_id=number)
@@ -191,7 +176,7 @@ def reveal_id(officer_id: int):
 @bp.route("/<int:officer_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
 def edit(officer_id: int):
-    officer = _editable_or_403(officer_id)
+    officer = queries.editable_officer_or_403(current_user, officer_id)
     form = _officer_form(officer)
     if request.method == "GET":
         form.version.data = str(officer.version)
@@ -227,7 +212,7 @@ def _version(posted) -> int:
 @bp.route("/<int:officer_id>/deactivate", methods=["POST"])
 @role_required(*STAFF)
 def deactivate(officer_id: int):
-    officer = _editable_or_403(officer_id)
+    officer = queries.editable_officer_or_403(current_user, officer_id)
     form = DeactivateForm()
     if form.validate_on_submit():
         try:
@@ -248,7 +233,7 @@ def deactivate(officer_id: int):
 @bp.route("/<int:officer_id>/postings", methods=["POST"])
 @role_required(*STAFF)
 def add_posting(officer_id: int):
-    officer = _editable_or_403(officer_id)
+    officer = queries.editable_officer_or_403(current_user, officer_id)
     form = _posting_form(officer, formdata=request.form)
     if form.validate_on_submit():
         grid = db.session.get(Grid, form.grid_id.data)
@@ -271,7 +256,7 @@ def add_posting(officer_id: int):
 @role_required(*STAFF)
 def end_posting(posting_id: int):
     posting = db.get_or_404(Posting, posting_id)
-    officer = _editable_or_403(posting.officer_id)
+    officer = queries.editable_officer_or_403(current_user, posting.officer_id)
     form = EndPostingForm()
     if form.validate_on_submit():
         try:
@@ -288,7 +273,7 @@ def end_posting(posting_id: int):
 @bp.route("/<int:officer_id>/history")
 @role_required(*STAFF)
 def history(officer_id: int):
-    officer = _officer_or_404(officer_id)
+    officer = queries.visible_officer_or_404(current_user, officer_id)
     page = db.paginate(
         sa.select(AuditEvent).where(AuditEvent.officer_id == officer.id).order_by(AuditEvent.id.desc()),
         per_page=current_app.config["PAGE_SIZE"],
