@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from hrapp.auth import services
 from hrapp.auth.forms import ROLE_LABELS, LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
 from hrapp.auth.models import User
-from hrapp.core.forms import show_domain_error
+from hrapp.core.forms import commit_or_refuse, show_domain_error
 from hrapp.core.i18n import LANGUAGES
 from hrapp.core.permissions import ALL_ROLES, Role, public, role_required
 from hrapp.errors import DomainError
@@ -188,8 +188,9 @@ def user_edit(user_id: int):
             form.officer_employee_no.data = db.session.get(Officer, user.officer_id).employee_no
     del form.password
     if form.validate_on_submit():
-        try:
-            services.update_user(
+        ok, _result = commit_or_refuse(
+            form,
+            lambda: services.update_user(
                 user,
                 role=form.role.data,
                 display_name=form.display_name.data,
@@ -197,12 +198,9 @@ def user_edit(user_id: int):
                 officer_id=_officer_id_for(form.officer_employee_no.data),
                 active=form.active.data,
                 acting=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user, reset_form=ResetPasswordForm())

@@ -40,7 +40,7 @@ from hrapp.certification.models import (
 )
 from hrapp.core import importing
 from hrapp.core.db import paginate_rows, today
-from hrapp.core.forms import select_choices, show_domain_error
+from hrapp.core.forms import commit_or_refuse, select_choices
 from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, can_edit_officer, has_role, role_required
 from hrapp.errors import DomainError
@@ -171,8 +171,9 @@ def officer_tiers(officer_id: int):
             abort(403)
         if form.validate_on_submit():
             tier = db.session.get(Tier, form.tier_id.data)
-            try:
-                services.add_tier_record(
+            ok, _result = commit_or_refuse(
+                form,
+                lambda: services.add_tier_record(
                     officer,
                     tier,
                     step=form.step.data,
@@ -181,12 +182,9 @@ def officer_tiers(officer_id: int):
                     reason=form.reason.data,
                     note=form.note.data,
                     acting=current_user,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                show_domain_error(form, error)
-            else:
-                db.session.commit()
+                ),
+            )
+            if ok:
                 flash(_("Tier record added."), "success")
                 return redirect(url_for("certification.officer_tiers", officer_id=officer.id))
     return render_template(
@@ -210,15 +208,13 @@ def officer_results(officer_id: int):
         if not editable:
             abort(403)
         if form.validate_on_submit():
-            try:
-                services.record_annual_result(
+            ok, _result = commit_or_refuse(
+                form,
+                lambda: services.record_annual_result(
                     officer, year=form.year.data, grade=form.grade.data, note=form.note.data, acting=current_user
-                )
-            except DomainError as error:
-                db.session.rollback()
-                show_domain_error(form, error)
-            else:
-                db.session.commit()
+                ),
+            )
+            if ok:
                 flash(_("Annual result for %(year)d saved.", year=form.year.data), "success")
                 return redirect(url_for("certification.officer_results", officer_id=officer.id))
     return render_template(
@@ -262,8 +258,9 @@ def case_new(officer_id: int):
             if target is not None:
                 form.to_tier_id.data = target.id
     if form.validate_on_submit():
-        try:
-            case = services.propose_case(
+        ok, case = commit_or_refuse(
+            form,
+            lambda: services.propose_case(
                 officer,
                 kind=form.kind.data,
                 to_tier=db.session.get(Tier, form.to_tier_id.data),
@@ -271,12 +268,9 @@ def case_new(officer_id: int):
                 effective_on=form.effective_on.data,
                 reason=form.reason.data,
                 acting=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Case proposed; an administrator will decide."), "success")
             return redirect(url_for("certification.case_detail", case_id=case.id))
     return render_template(
@@ -313,15 +307,13 @@ def case_edit(case_id: int):
         return redirect(url_for("certification.case_detail", case_id=case.id))
     form = CaseEditForm(obj=case)
     if form.validate_on_submit():
-        try:
-            services.update_case(
+        ok, _result = commit_or_refuse(
+            form,
+            lambda: services.update_case(
                 case, effective_on=form.effective_on.data, reason=form.reason.data, acting=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Case saved."), "success")
             return redirect(url_for("certification.case_detail", case_id=case.id))
     return render_template("certification/case_edit.html", case=case, form=form)
@@ -333,15 +325,13 @@ def case_decide(case_id: int):
     case = _case_or_404(case_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            services.decide_case(
+        ok, _result = commit_or_refuse(
+            None,
+            lambda: services.decide_case(
                 case, approve=form.decision.data == "approve", comment=form.comment.data, acting=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Decision recorded."), "success")
     else:
         _flash_form_errors(form)
@@ -358,15 +348,13 @@ def case_reverse(case_id: int):
     if request.method == "GET":
         form.effective_on.data = today()
     if form.validate_on_submit():
-        try:
-            case = services.propose_reversal(
+        ok, case = commit_or_refuse(
+            form,
+            lambda: services.propose_reversal(
                 original, effective_on=form.effective_on.data, reason=form.reason.data, acting=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Reversal proposed; an administrator will decide."), "success")
             return redirect(url_for("certification.case_detail", case_id=case.id))
     return render_template("certification/case_reverse.html", original=original, form=form)
@@ -420,13 +408,13 @@ def rule_new(tier_id: int):
             form.course_category.data = current.course_category or ""
             form.note.data = ""
     if form.validate_on_submit():
-        try:
-            services.new_rule_version(tier, form.values(), effective_from=form.effective_from.data, acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        ok, _result = commit_or_refuse(
+            form,
+            lambda: services.new_rule_version(
+                tier, form.values(), effective_from=form.effective_from.data, acting=current_user
+            ),
+        )
+        if ok:
             flash(_("New rule version saved."), "success")
             return redirect(url_for("certification.rule_sets"))
     return render_template("certification/rule_form.html", tier=tier, form=form, current=current)
@@ -438,18 +426,16 @@ def tier_edit(tier_id: int):
     tier = db.get_or_404(Tier, tier_id)
     form = TierForm(obj=tier)
     if form.validate_on_submit():
-        try:
-            services.update_tier(
+        ok, _result = commit_or_refuse(
+            form,
+            lambda: services.update_tier(
                 tier,
                 annual_training_hours=form.annual_training_hours.data,
                 max_step=form.max_step.data,
                 acting=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if ok:
             flash(_("Tier saved."), "success")
             return redirect(url_for("certification.rule_sets"))
     return render_template("certification/tier_form.html", tier=tier, form=form)
@@ -537,14 +523,9 @@ def course_edit(course_id: int):
 def _save_course(course: Course | None):
     form = _course_form(course)
     if form.validate_on_submit():
-        try:
-            course = services.save_course(course, form.values(), acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Course %(code)s saved.", code=course.code), "success")
+        ok, saved = commit_or_refuse(form, lambda: services.save_course(course, form.values(), acting=current_user))
+        if ok:
+            flash(_("Course %(code)s saved.", code=saved.code), "success")
             return redirect(url_for("certification.courses"))
     return render_template("certification/course_form.html", form=form, course=course)
 
@@ -572,13 +553,8 @@ def session_new():
     if form.validate_on_submit():
         values = {field: getattr(form, field).data for field in ("course_id", "code", "held_on", "place", "trainer")}
         values["capacity"] = form.capacity.data
-        try:
-            training = services.create_session(values, acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        ok, training = commit_or_refuse(form, lambda: services.create_session(values, acting=current_user))
+        if ok:
             flash(_("Session %(code)s created.", code=training.code), "success")
             return redirect(url_for("certification.session_detail", session_id=training.id))
     return render_template("certification/session_form.html", form=form)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from hrapp.core import importing
 from hrapp.core.audit import AuditEvent
 from hrapp.core.db import paginate_rows, today
-from hrapp.core.forms import select_choices, show_domain_error
+from hrapp.core.forms import commit_or_refuse, select_choices, show_domain_error
 from hrapp.core.i18n import local_time
 from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
@@ -113,13 +113,8 @@ def new():
     if request.method == "GET" and current_user.street_id:
         form.street_id.data = current_user.street_id
     if form.validate_on_submit():
-        try:
-            officer = services.create_officer(form.values(), acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        ok, officer = commit_or_refuse(form, lambda: services.create_officer(form.values(), acting=current_user))
+        if ok:
             flash(_("Officer %(name)s (%(no)s) created.", name=officer.name, no=officer.employee_no), "success")
             return redirect(url_for("officers.profile", officer_id=officer.id))
     return render_template("officers/form.html", form=form, officer=None)
@@ -215,13 +210,8 @@ def deactivate(officer_id: int):
     officer = queries.editable_officer_or_403(current_user, officer_id)
     form = DeactivateForm()
     if form.validate_on_submit():
-        try:
-            services.deactivate(officer, on=form.on.data, acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        ok, _result = commit_or_refuse(None, lambda: services.deactivate(officer, on=form.on.data, acting=current_user))
+        if ok:
             flash(
                 _("%(name)s is recorded as having left on %(date)s.", name=officer.name, date=form.on.data), "success"
             )
@@ -237,13 +227,13 @@ def add_posting(officer_id: int):
     form = _posting_form(officer, formdata=request.form)
     if form.validate_on_submit():
         grid = db.session.get(Grid, form.grid_id.data)
-        try:
-            services.post_to_grid(officer, grid, start=form.start.data, acting=current_user, note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        ok, _result = commit_or_refuse(
+            None,
+            lambda: services.post_to_grid(
+                officer, grid, start=form.start.data, acting=current_user, note=form.note.data
+            ),
+        )
+        if ok:
             flash(_("%(name)s posted to grid %(grid)s.", name=officer.name, grid=grid.code), "success")
     else:
         for errors in form.errors.values():
@@ -259,13 +249,10 @@ def end_posting(posting_id: int):
     officer = queries.editable_officer_or_403(current_user, posting.officer_id)
     form = EndPostingForm()
     if form.validate_on_submit():
-        try:
-            services.end_posting(posting, end=form.end.data, acting=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
+        ok, _result = commit_or_refuse(
+            None, lambda: services.end_posting(posting, end=form.end.data, acting=current_user)
+        )
+        if ok:
             flash(_("Posting ended."), "success")
     return redirect(url_for("officers.profile", officer_id=officer.id))
 

@@ -7,9 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from hrapp.core.forms import show_domain_error
+from hrapp.core.forms import commit_or_refuse
 from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, can_edit_street, role_required, street_scope
-from hrapp.errors import DomainError
 from hrapp.extensions import db
 from hrapp.org import queries, services
 from hrapp.org.forms import CommunityForm, GridForm, StreetForm
@@ -64,17 +63,15 @@ def street_form(street_id: int | None = None):
     form = StreetForm(obj=street)
     form.district_id.choices = [(d.id, d.name) for d in db.session.scalars(sa.select(District).order_by(District.code))]
     if form.validate_on_submit():
-        try:
-            street = services.save_street(
+        ok, saved = commit_or_refuse(
+            form,
+            lambda: services.save_street(
                 street, district_id=form.district_id.data, code=form.code.data, name=form.name.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Street %(name)s saved.", name=street.name), "success")
-            return redirect(url_for("org.street", street_id=street.id))
+            ),
+        )
+        if ok:
+            flash(_("Street %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("org.street", street_id=saved.id))
     return render_template("org/form.html", form=form, title=_("Street"), back=url_for("org.tree"))
 
 
@@ -91,17 +88,15 @@ def community_form(community_id: int | None = None):
     if request.method == "GET" and not community and request.args.get("street_id", type=int):
         form.street_id.data = request.args.get("street_id", type=int)
     if form.validate_on_submit():
-        try:
-            community = services.save_community(
+        ok, saved = commit_or_refuse(
+            form,
+            lambda: services.save_community(
                 community, street_id=form.street_id.data, code=form.code.data, name=form.name.data, acting=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Community %(name)s saved.", name=community.name), "success")
-            return redirect(url_for("org.community", community_id=community.id))
+            ),
+        )
+        if ok:
+            flash(_("Community %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("org.community", community_id=saved.id))
     return render_template("org/form.html", form=form, title=_("Community"), back=url_for("org.tree"))
 
 
@@ -123,13 +118,10 @@ def grid_form(grid_id: int | None = None):
         form.community_id.data = request.args.get("community_id", type=int)
     if form.validate_on_submit():
         values = {field: getattr(form, field).data for field in services.GRID_FIELDS}
-        try:
-            grid = services.save_grid(grid, community_id=form.community_id.data, acting=current_user, **values)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Grid %(code)s saved.", code=grid.code), "success")
-            return redirect(url_for("org.community", community_id=grid.community_id))
+        ok, saved = commit_or_refuse(
+            form, lambda: services.save_grid(grid, community_id=form.community_id.data, acting=current_user, **values)
+        )
+        if ok:
+            flash(_("Grid %(code)s saved.", code=saved.code), "success")
+            return redirect(url_for("org.community", community_id=saved.community_id))
     return render_template("org/form.html", form=form, title=_("Grid"), back=url_for("org.tree"))

@@ -209,3 +209,27 @@ def test_attendance_import_dry_run_confirm_and_reimport_changes_nothing(app, wor
     hr.post(f"/certification/sessions/{training.id}/import", data={"token": token})
     db.session.expire_all()
     assert db.session.execute(sa.select(Attendance.id, Attendance.updated_at)).all() == before
+
+
+def test_a_refused_course_edit_stays_on_that_courses_form(world, app):
+    """A refused save re-renders the same course's form, not a blank 'new course' page."""
+    from hrapp.certification.models import Course
+
+    db.session.add_all(
+        [
+            Course(code="C-1", title="政策法规", category="policy", hours=8),
+            Course(code="C-2", title="信息采集", category="collection", hours=8),
+        ]
+    )
+    db.session.commit()
+    second = db.session.scalar(sa.select(Course).where(Course.code == "C-2"))
+    client = client_as(app, world, "admin", isolated=True)
+    response = client.post(
+        f"/certification/courses/{second.id}/edit",
+        data={"code": "C-1", "title": "信息采集", "category": "collection", "hours": "8", "active": "y"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "C-2 信息采集" in page  # the heading still names the course being edited
+    db.session.expire_all()
+    assert db.session.get(Course, second.id).code == "C-2"
