@@ -57,6 +57,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = dataclasses.field(default_factory=list)
     dry_run: bool = True
+    # Header cells that match no column: shown so that a misspelt optional column is not lost silently.
+    ignored_columns: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -140,7 +142,9 @@ def read_table(stream, filename: str) -> Iterator[list[str]]:
         raise ImportFileError(_("Upload an .xlsx or .csv file."))
 
 
-def parse_rows(spec: ImportSpec, stream, filename: str, context) -> tuple[list[dict], list[RowError], int]:
+def parse_rows(
+    spec: ImportSpec, stream, filename: str, context
+) -> tuple[list[dict], list[RowError], int, list[str]]:
     rows = read_table(stream, filename)
     header = next(rows, None)
     if not header:
@@ -153,6 +157,8 @@ def parse_rows(spec: ImportSpec, stream, filename: str, context) -> tuple[list[d
             if cell in aliases:
                 positions[column.key] = index
                 break
+    used = set(positions.values())
+    ignored = [cell.strip() for index, cell in enumerate(header) if cell.strip() and index not in used]
     missing = [str(column.label) for column in spec.columns if column.required and column.key not in positions]
     if missing:
         raise ImportFileError(_("Missing columns: %(columns)s.", columns=", ".join(missing)))
@@ -200,14 +206,14 @@ def parse_rows(spec: ImportSpec, stream, filename: str, context) -> tuple[list[d
         errors.extend(row_errors)
         if not row_errors:
             records.append(record)
-    return records, errors, total
+    return records, errors, total, ignored
 
 
 def run_import(spec: ImportSpec, stream, filename: str, *, dry_run: bool) -> ImportReport:
     """Validate the whole file; write it only if every row is valid and this is not a dry run."""
     context = spec.prepare()
-    records, errors, total = parse_rows(spec, stream, filename, context)
-    report = ImportReport(total=total, errors=errors, dry_run=dry_run)
+    records, errors, total, ignored = parse_rows(spec, stream, filename, context)
+    report = ImportReport(total=total, errors=errors, dry_run=dry_run, ignored_columns=ignored)
     if errors:
         return report
     if dry_run:

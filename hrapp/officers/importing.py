@@ -78,12 +78,15 @@ class _Context:
                 sa.select(Grid.id, Grid.code, Grid.active, Community.street_id).join(Community)
             )
         }
+        # Postings in force today or starting later (a future hire's first posting is theirs already);
+        # ordered so that the latest posting of a grid or an officer wins.
         self.grid_holder = {
             row.grid_id: row.employee_no
             for row in db.session.execute(
                 sa.select(Posting.grid_id, Officer.employee_no)
                 .join(Officer)
-                .where(Posting.is_primary.is_(True), Posting.valid_on(self.on))
+                .where(Posting.is_primary.is_(True), Posting.overlapping(self.on, None))
+                .order_by(Posting.effective_from)
             )
         }
         self.current_grid = {
@@ -91,7 +94,8 @@ class _Context:
             for row in db.session.execute(
                 sa.select(Officer.employee_no, Posting.grid_id)
                 .join(Posting)
-                .where(Posting.is_primary.is_(True), Posting.valid_on(self.on))
+                .where(Posting.is_primary.is_(True), Posting.overlapping(self.on, None))
+                .order_by(Posting.effective_from)
             )
         }
         self.ids_in_file: dict[str, str] = {}

@@ -121,17 +121,23 @@ def test_one_bad_row_means_nothing_is_written(world):
 
 
 def test_a_row_refused_while_writing_rolls_back_the_rows_written_before_it(world):
-    PostingFactory(officer=world.colleague, grid=world.free_grid, effective_from=dt.date(2030, 1, 1))
+    # The free grid was served until 2019: a new officer hired in 2018 cannot be posted there from
+    # the hire date. Only the write sees it (the row checks look at today's postings).
+    PostingFactory(
+        officer=world.colleague,
+        grid=world.free_grid,
+        effective_from=dt.date(2015, 1, 1),
+        effective_to=dt.date(2019, 1, 1),
+    )
     db.session.commit()
     rows = [
         ["N0001", "赵六", number(1), "", world.street.code, "", "2020-01-01", ""],
-        [world.colleague.employee_no, "李四", world.colleague.id_number, "13800138000", world.street.code,
-         world.free_grid.code, "2018-03-01", "active"],
-    ]  # fmt: skip
+        ["N0003", "吴八", number(3), "", world.street.code, world.free_grid.code, "2018-03-01", "active"],
+    ]
     before = counts()
     report = run(world.hr, csv_file(rows))
     assert [e.row for e in report.errors] == [3]
-    assert "already has a posting from 2030-01-01" in report.errors[0].message
+    assert "One grid, one officer" in report.errors[0].message
     db.session.commit()
     assert counts() == before
     assert db.session.scalar(sa.select(Officer.id).where(Officer.employee_no == "N0001")) is None
@@ -306,3 +312,24 @@ def test_export_csv_is_scoped_for_a_street_hr(world, as_role):
 
 def test_export_of_an_unknown_format_is_404(world, as_role):
     assert as_role("admin").get("/officers/export.pdf").status_code == 404
+
+
+def test_reimporting_a_future_hire_with_a_grid_changes_nothing(world):
+    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    rows = [["N0009", "周九", number(9), "", world.street.code, world.free_grid.code, future, "active"]]
+    first = run(world.hr, csv_file(rows))
+    db.session.commit()
+    assert (first.created, first.errors) == (1, [])
+    before = counts()
+    again = run(world.hr, csv_file(rows))
+    db.session.commit()
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+    assert counts() == before
+
+
+def test_columns_matching_no_field_are_reported_not_silently_dropped(world):
+    header = [*HEADER, "学时数"]
+    rows = [[*row, "8"] for row in good_rows(world)]
+    report = run(world.hr, csv_file(rows, header=header), dry_run=True)
+    assert report.ok
+    assert report.ignored_columns == ["学时数"]
