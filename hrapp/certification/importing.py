@@ -61,7 +61,9 @@ class _Context:
         self.officers = {
             row.employee_no: row
             for row in db.session.execute(
-                sa.select(Officer.id, Officer.employee_no, Officer.name, Officer.street_id, Officer.status)
+                sa.select(
+                    Officer.id, Officer.employee_no, Officer.name, Officer.street_id, Officer.status, Officer.hire_date
+                )
             )
         }
         self.existing = {
@@ -91,7 +93,7 @@ def _check(record: dict, context: _Context) -> list[tuple[str, str]]:
         return [("employee_no", _("Officer %(no)s has left.", no=officer.employee_no))]
     return [
         (FIELD_COLUMN.get(field, "employee_no"), message)
-        for field, message in services.attendance_errors(context.session, _entry(record, context))
+        for field, message in services.attendance_errors(context.session, _entry(record, context), officer)
     ]
 
 

@@ -175,8 +175,9 @@ def session_attendance(user, session_id: int):
 
 
 def roster(user, on: dt.date, *, street_id: int | None, community_id: int | None) -> list[Officer]:
-    """Officers for the bulk attendance page: a street's or a community's (by current grid)."""
-    stmt = sa.select(Officer).where(officer_scope(user, Officer), Officer.status != "left")
+    """Officers for the bulk attendance page: a street's or a community's (by current grid), who
+    were already hired on the session date `on`."""
+    stmt = sa.select(Officer).where(officer_scope(user, Officer), Officer.status != "left", Officer.hire_date <= on)
     if community_id:
         in_community = (
             sa.select(Posting.id)

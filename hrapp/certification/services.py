@@ -652,9 +652,20 @@ def create_session(values: dict, *, acting) -> TrainingSession:
     return session
 
 
-def attendance_errors(session: TrainingSession, entry: dict) -> list[tuple[str, str]]:
+def attendance_errors(session: TrainingSession, entry: dict, officer: Officer | None = None) -> list[tuple[str, str]]:
     """Rules for one officer's attendance, shared by the bulk page and the import."""
     errors = []
+    if officer is not None and session.held_on < officer.hire_date:
+        errors.append(
+            (
+                "officer",
+                _(
+                    "%(name)s was hired on %(date)s, after this session.",
+                    name=officer.name,
+                    date=officer.hire_date.isoformat(),
+                ),
+            )
+        )
     hours = entry.get("hours")
     if hours is None or hours < 0:
         errors.append(("hours", _("Hours cannot be negative.")))
@@ -682,7 +693,7 @@ def _passed(session: TrainingSession, entry: dict) -> bool | None:
 def upsert_attendance(session: TrainingSession, officer: Officer, entry: dict, *, acting, existing=None) -> str:
     """Create or update one attendance; returns 'created', 'updated' or 'unchanged'."""
     _require_editor(acting, officer)
-    errors = attendance_errors(session, entry)
+    errors = attendance_errors(session, entry, officer)
     if errors:
         raise DomainError(errors[0][1], field=errors[0][0])
     if existing is None:

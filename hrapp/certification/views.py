@@ -601,7 +601,7 @@ def session_attendance(session_id: int):
     if current_user.street_id:
         street_id = current_user.street_id
     community_id = request.values.get("community_id", type=int)
-    officers = queries.roster(current_user, today(), street_id=street_id, community_id=community_id)
+    officers = queries.roster(current_user, training.held_on, street_id=street_id, community_id=community_id)
     if request.method == "POST":
         if not form.validate_on_submit():
             _flash_form_errors(form)

@@ -258,3 +258,22 @@ def test_rule_versions_are_new_rows_never_edits(world):
         services.new_rule_version(tiers["senior"], {}, effective_from=D(2024, 6, 1), acting=world.admin)
     count = db.session.scalar(sa.select(sa.func.count(PromotionCase.id)))
     assert count == 0
+
+
+def test_attendance_before_the_officers_hire_date_is_refused(world):
+    training = session(course(), world.officer.hire_date - dt.timedelta(days=1))
+    with pytest.raises(DomainError, match="hired on 2018-03-01, after this session"):
+        services.record_session_attendance(training, {world.officer.id: {"hours": 8}}, acting=world.hr)
+    assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 0
+
+
+def test_the_bulk_attendance_roster_lists_only_officers_hired_by_the_session_date(world):
+    from hrapp.certification import queries
+
+    world.colleague.hire_date = dt.date(2020, 1, 1)
+    db.session.flush()
+    names = {
+        o.name for o in queries.roster(world.hr, dt.date(2019, 6, 1), street_id=world.street.id, community_id=None)
+    }
+    assert world.officer.name in names
+    assert world.colleague.name not in names
