@@ -228,7 +228,7 @@ def user_reset_password(user_id: int):
 @role_required(Role.ADMIN)
 def audit():
     from hrapp.core.audit import AuditEvent
-    from hrapp.core.i18n import local_time
+    from hrapp.core.audit_display import entity_choices, present
 
     args = request.args
     stmt = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
@@ -241,5 +241,5 @@ def audit():
     if args.get("action"):
         stmt = stmt.where(AuditEvent.action == args["action"])
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    entities = db.session.scalars(sa.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)).all()
-    return render_template("auth/audit.html", page=page, args=args, entities=entities, local_time=local_time)
+    entities = entity_choices(db.session.scalars(sa.select(AuditEvent.entity).distinct()))
+    return render_template("auth/audit.html", page=page, lines=present(page.items), args=args, entities=entities)

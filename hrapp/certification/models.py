@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrapp.core.audit import Audited
+from hrapp.core.audit import Audited, list_page, officer_page, record_page
 from hrapp.core.db import EffectiveDatedMixin, TimestampMixin, utcnow
 from hrapp.extensions import db
 
@@ -72,6 +72,17 @@ class Tier(Audited, db.Model):
     national occupation's level (5 = 五级 … 1 = 一级, lower is higher): stored, never compared by name."""
 
     __tablename__ = "tiers"
+    __audit_label__ = _l("Tier")
+    __audit_title__ = "label"
+    __audit_link__ = record_page("certification.tier_edit", "tier_id")
+    __audit_choices__ = {"code": TIER_LABELS}
+    __audit_fields__ = {
+        "ordinal": _l("Place on the ladder"),
+        "code": _l("Tier"),
+        "skill_level": _l("Skill level"),
+        "max_step": _l("Highest step"),
+        "annual_training_hours": _l("Required training hours per year"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ordinal: Mapped[int] = mapped_column(unique=True)
@@ -92,6 +103,19 @@ class TierRecord(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "tier_records"
     __audit_officer__ = "officer_id"
+    __audit_label__ = _l("Tier record")
+    __audit_link__ = officer_page("certification.officer_tiers")
+    __audit_choices__ = {"reason": RECORD_REASONS}
+    __audit_fields__ = {
+        "officer_id": _l("Officer"),
+        "tier_id": _l("Tier"),
+        "step": _l("Step"),
+        "reason": _l("Reason"),
+        "step_year": _l("Step for grade year"),
+        "note": _l("Note"),
+        "effective_from": _l("Effective from"),
+        "effective_to": _l("Effective until"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
@@ -129,6 +153,31 @@ class PromotionRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     A change is a new version; a version is never edited. Empty (NULL) criteria do not apply."""
 
     __tablename__ = "promotion_rule_sets"
+    __audit_label__ = _l("Promotion rules")
+    __audit_link__ = list_page("certification.rule_sets")
+    __audit_choices__ = {"course_category": COURSE_CATEGORIES, "grade_min": GRADES, "integrity_severity": SEVERITIES}
+    __audit_fields__ = {
+        "target_tier_id": _l("Target tier"),
+        "version": _l("Version"),
+        "min_service_years": _l("Minimum years of service"),
+        "min_years_in_tier": _l("Minimum years in the current tier"),
+        "tenure_either": _l("Either tenure criterion suffices"),
+        "training_hours": _l("Required training hours"),
+        "training_window_months": _l("Training window (months)"),
+        "course_category": _l("Only courses of category"),
+        "exam_required": _l("Exam passed required"),
+        "exam_min_score": _l("Minimum exam score"),
+        "exam_window_months": _l("Exam window (months)"),
+        "grade_min": _l("Minimum annual grade"),
+        "grade_years": _l("Over the last N years"),
+        "grade_min_count": _l("Years that must reach the grade"),
+        "integrity_severity": _l("No integrity finding of severity at least"),
+        "integrity_months": _l("Integrity window (months; empty: ever)"),
+        "note": _l("Note"),
+        "created_by_id": _l("Created by"),
+        "effective_from": _l("Effective from"),
+        "effective_to": _l("Effective until"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"), index=True)
@@ -168,6 +217,10 @@ class AnnualResult(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "annual_results"
     __audit_officer__ = "officer_id"
+    __audit_label__ = _l("Annual result")
+    __audit_link__ = officer_page("certification.officer_results")
+    __audit_choices__ = {"grade": GRADES}
+    __audit_fields__ = {"officer_id": _l("Officer"), "year": _l("Year"), "grade": _l("Grade"), "note": _l("Note")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
@@ -195,6 +248,20 @@ course_mandatory_tiers = sa.Table(
 
 class Course(Audited, TimestampMixin, db.Model):
     __tablename__ = "courses"
+    __audit_label__ = _l("Course")
+    __audit_title__ = "title"
+    __audit_link__ = record_page("certification.course_edit", "course_id")
+    __audit_choices__ = {"category": COURSE_CATEGORIES}
+    __audit_fields__ = {
+        "code": _l("Code"),
+        "title": _l("Title"),
+        "category": _l("Category"),
+        "hours": _l("Hours"),
+        "is_exam": _l("Ends with an exam"),
+        "pass_score": _l("Pass score"),
+        "certificate_months": _l("Certificate valid for (months)"),
+        "active": _l("In use"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -217,6 +284,17 @@ class Course(Audited, TimestampMixin, db.Model):
 
 class TrainingSession(Audited, TimestampMixin, db.Model):
     __tablename__ = "training_sessions"
+    __audit_label__ = _l("Training session")
+    __audit_title__ = "code"
+    __audit_link__ = record_page("certification.session_detail", "session_id")
+    __audit_fields__ = {
+        "code": _l("Session code"),
+        "course_id": _l("Course"),
+        "held_on": _l("Date"),
+        "place": _l("Place"),
+        "trainer": _l("Trainer"),
+        "capacity": _l("Capacity"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -236,6 +314,17 @@ class Attendance(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "attendances"
     __audit_officer__ = "officer_id"
+    __audit_label__ = _l("Training attendance")
+    __audit_link__ = officer_page("officers.profile")
+    __audit_fields__ = {
+        "session_id": _l("Training session"),
+        "officer_id": _l("Officer"),
+        "hours": _l("Hours"),
+        "exam_score": _l("Exam score"),
+        "passed": _l("Passed"),
+        "certificate_no": _l("Certificate no."),
+        "certificate_expires": _l("Certificate expires"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id"))
@@ -261,6 +350,29 @@ class PromotionCase(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "promotion_cases"
     __audit_officer__ = "officer_id"
+    __audit_label__ = _l("Promotion case")
+    __audit_title__ = "audit_title"
+    __audit_link__ = record_page("certification.case_detail", "case_id")
+    __audit_choices__ = {"kind": CASE_KINDS, "status": CASE_STATUSES}
+    __audit_fields__ = {
+        "officer_id": _l("Officer"),
+        "kind": _l("Type"),
+        "status": _l("Status"),
+        "from_tier_id": _l("Tier before"),
+        "from_step": _l("Step before"),
+        "to_tier_id": _l("Tier after"),
+        "to_step": _l("Step after"),
+        "effective_on": _l("Effective from"),
+        "reason": _l("Reason"),
+        "snapshot": _l("Eligibility when proposed"),
+        "proposed_by_id": _l("Proposed by"),
+        "proposed_at": _l("Proposed at"),
+        "decided_by_id": _l("Decided by"),
+        "decided_at": _l("Decided at"),
+        "decision_comment": _l("Decision comment"),
+        "reverses_id": _l("Reverses"),
+        "tier_record_id": _l("Tier record"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
@@ -304,6 +416,10 @@ class PromotionCase(Audited, TimestampMixin, db.Model):
         return str(CASE_STATUSES.get(self.status, self.status))
 
     @property
+    def audit_title(self) -> str:
+        return f"{self.officer.name} · {self.kind_label}"
+
+    @property
     def locked(self) -> bool:
         return self.status != "submitted"
 
@@ -312,6 +428,15 @@ class AnnualStepRun(Audited, db.Model):
     """One application of the yearly step increments (who ran it, for which grade year, how many)."""
 
     __tablename__ = "annual_step_runs"
+    __audit_label__ = _l("Annual step run")
+    __audit_link__ = list_page("certification.annual_steps")
+    __audit_fields__ = {
+        "grade_year": _l("Grade year"),
+        "effective_on": _l("Effective from"),
+        "granted": _l("Steps granted"),
+        "run_at": _l("Run at"),
+        "run_by_id": _l("Run by"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grade_year: Mapped[int] = mapped_column(index=True)

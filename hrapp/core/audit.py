@@ -35,11 +35,49 @@ class Audited:
     __audit_masked__: attribute names written masked (ID numbers: the trail is not a way round masking);
     __audit_officer__: attribute holding the officer the row belongs to, so a profile can show its
     own history across tables.
+
+    …and how the trail reads (`core/audit_display.py`; the stored rows keep column names and raw
+    values). Declare them next to the columns, in the model's own domain:
+
+    __audit_label__: what the record is, for people ("晋级案件": `_l("Promotion case")`);
+    __audit_fields__: a label for EVERY recorded column (`{"status": _l("Status"), …}`);
+        tests/core/test_audit_display.py fails on a recorded column without one, so a new column
+        or a new audited model in any domain must bring its labels;
+    __audit_choices__: coded columns → {code: label}, the same dict the pages use
+        (`{"status": CASE_STATUSES}`); foreign keys need nothing: their ids are shown by the
+        referenced model's title, looked up in batch;
+    __audit_title__: attribute (column or property) naming a row of this model where it is shown
+        or referred to ("name", "label"); None shows "#id";
+    __audit_link__: where the record's page is: `record_page("certification.case_detail",
+        "case_id")` (the record's id fills that URL argument) or `officer_page("officers.profile")`
+        for rows shown on their officer's pages, `list_page("certification.rule_sets")` for a page
+        listing them all, or any function (record_id, officer_id) → (endpoint, url values) or None;
+        None: no link.
     """
 
     __audit_exclude__: frozenset[str] = frozenset()
     __audit_masked__: frozenset[str] = frozenset()
     __audit_officer__: str | None = None
+    __audit_label__ = None
+    __audit_fields__: dict = {}
+    __audit_choices__: dict = {}
+    __audit_title__: str | None = None
+    __audit_link__ = None
+
+
+def record_page(endpoint: str, argument: str):
+    """`__audit_link__` for a record with a page of its own, addressed by its id."""
+    return lambda record_id, officer_id: (endpoint, {argument: record_id}) if record_id is not None else None
+
+
+def list_page(endpoint: str):
+    """`__audit_link__` for records shown on one page that lists them all."""
+    return lambda record_id, officer_id: (endpoint, {})
+
+
+def officer_page(endpoint: str, argument: str = "officer_id"):
+    """`__audit_link__` for a record shown on a page of the officer it belongs to."""
+    return lambda record_id, officer_id: (endpoint, {argument: officer_id}) if officer_id is not None else None
 
 
 class AuditEvent(db.Model):

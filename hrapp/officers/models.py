@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrapp.core.audit import Audited
+from hrapp.core.audit import Audited, officer_page, record_page
 from hrapp.core.db import EffectiveDatedMixin, TimestampMixin
 from hrapp.core.idcard import mask
 from hrapp.extensions import db
@@ -38,6 +38,31 @@ class Officer(Audited, TimestampMixin, db.Model):
     __tablename__ = "officers"
     __audit_officer__ = "id"
     __audit_masked__ = frozenset({"id_number"})
+    __audit_label__ = _l("Officer")
+    __audit_title__ = "name"
+    __audit_link__ = record_page("officers.profile", "officer_id")
+    __audit_choices__ = {
+        "sex": SEXES,
+        "education": EDUCATION,
+        "political_status": POLITICAL_STATUS,
+        "status": STATUSES,
+    }
+    __audit_fields__ = {
+        "employee_no": _l("Employee no."),
+        "name": _l("Name"),
+        "sex": _l("Sex"),
+        "id_number": _l("ID number"),
+        "birth_date": _l("Birth date"),
+        "phone": _l("Phone"),
+        "education": _l("Education"),
+        "political_status": _l("Political status"),
+        "hire_date": _l("Hire date"),
+        "contract_start": _l("Contract start"),
+        "contract_end": _l("Contract end"),
+        "status": _l("Employment status"),
+        "street_id": _l("Employing street"),
+        "version": _l("Record version"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_no: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -87,6 +112,16 @@ class Posting(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "postings"
     __audit_officer__ = "officer_id"
+    __audit_label__ = _l("Grid posting")
+    __audit_link__ = officer_page("officers.profile")
+    __audit_fields__ = {
+        "officer_id": _l("Officer"),
+        "grid_id": _l("Grid"),
+        "is_primary": _l("Primary posting"),
+        "note": _l("Note"),
+        "effective_from": _l("Effective from"),
+        "effective_to": _l("Effective until"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)

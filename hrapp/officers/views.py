@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from hrapp.core import importing
 from hrapp.core.audit import AuditEvent
+from hrapp.core.audit_display import present
 from hrapp.core.db import paginate_rows, today
 from hrapp.core.forms import commit_or_refuse, select_choices, show_domain_error
-from hrapp.core.i18n import local_time
 from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
 from hrapp.errors import DomainError
@@ -266,7 +266,7 @@ def history(officer_id: int):
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("officers/history.html", officer=officer, page=page, local_time=local_time)
+    return render_template("officers/history.html", officer=officer, page=page, lines=present(page.items))
 
 
 @bp.route("/grids")

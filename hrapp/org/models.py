@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrapp.core.audit import Audited
+from hrapp.core.audit import Audited, record_page
 from hrapp.core.db import TimestampMixin
 from hrapp.extensions import db
 
@@ -18,6 +18,9 @@ GRID_TYPES = {
 
 class District(Audited, db.Model):
     __tablename__ = "districts"
+    __audit_label__ = _l("District")
+    __audit_title__ = "name"
+    __audit_fields__ = {"code": _l("Code"), "name": _l("Name")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
@@ -28,6 +31,10 @@ class District(Audited, db.Model):
 
 class Street(Audited, db.Model):
     __tablename__ = "streets"
+    __audit_label__ = _l("Street")
+    __audit_title__ = "name"
+    __audit_link__ = record_page("org.street", "street_id")
+    __audit_fields__ = {"district_id": _l("District"), "code": _l("Code"), "name": _l("Street name")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
@@ -40,6 +47,10 @@ class Street(Audited, db.Model):
 
 class Community(Audited, db.Model):
     __tablename__ = "communities"
+    __audit_label__ = _l("Community")
+    __audit_title__ = "name"
+    __audit_link__ = record_page("org.community", "community_id")
+    __audit_fields__ = {"street_id": _l("Street"), "code": _l("Code"), "name": _l("Community name")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
@@ -54,6 +65,22 @@ class Grid(Audited, TimestampMixin, db.Model):
     """A grid (网格) with its 四实 counts: 实有人口, 实有房屋, 实有单位, 实有设施."""
 
     __tablename__ = "grids"
+    __audit_label__ = _l("Grid")
+    __audit_title__ = "name"
+    __audit_link__ = record_page("org.grid_form", "grid_id")
+    __audit_choices__ = {"grid_type": GRID_TYPES}
+    __audit_fields__ = {
+        "community_id": _l("Community"),
+        "code": _l("Code"),
+        "name": _l("Grid name"),
+        "grid_type": _l("Grid type"),
+        "households": _l("Households"),
+        "population": _l("Population (实有人口)"),
+        "housing_units": _l("Housing units (实有房屋)"),
+        "entities": _l("Entities (实有单位)"),
+        "facilities": _l("Facilities (实有设施)"),
+        "active": _l("In use"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
