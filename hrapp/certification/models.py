@@ -104,6 +104,7 @@ class TierRecord(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     __tablename__ = "tier_records"
     __audit_officer__ = "officer_id"
     __audit_label__ = _l("Tier record")
+    __audit_title__ = "tier.label"
     __audit_link__ = officer_page("certification.officer_tiers")
     __audit_choices__ = {"reason": RECORD_REASONS}
     __audit_fields__ = {
@@ -154,6 +155,7 @@ class PromotionRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
 
     __tablename__ = "promotion_rule_sets"
     __audit_label__ = _l("Promotion rules")
+    __audit_title__ = "target_tier.label"
     __audit_link__ = list_page("certification.rule_sets")
     __audit_choices__ = {"course_category": COURSE_CATEGORIES, "grade_min": GRADES, "integrity_severity": SEVERITIES}
     __audit_fields__ = {
@@ -218,6 +220,7 @@ class AnnualResult(Audited, TimestampMixin, db.Model):
     __tablename__ = "annual_results"
     __audit_officer__ = "officer_id"
     __audit_label__ = _l("Annual result")
+    __audit_title__ = "year"
     __audit_link__ = officer_page("certification.officer_results")
     __audit_choices__ = {"grade": GRADES}
     __audit_fields__ = {"officer_id": _l("Officer"), "year": _l("Year"), "grade": _l("Grade"), "note": _l("Note")}
@@ -315,6 +318,7 @@ class Attendance(Audited, TimestampMixin, db.Model):
     __tablename__ = "attendances"
     __audit_officer__ = "officer_id"
     __audit_label__ = _l("Training attendance")
+    __audit_title__ = "session.code"
     __audit_link__ = officer_page("officers.profile")
     __audit_fields__ = {
         "session_id": _l("Training session"),
@@ -429,6 +433,7 @@ class AnnualStepRun(Audited, db.Model):
 
     __tablename__ = "annual_step_runs"
     __audit_label__ = _l("Annual step run")
+    __audit_title__ = "grade_year"
     __audit_link__ = list_page("certification.annual_steps")
     __audit_fields__ = {
         "grade_year": _l("Grade year"),

@@ -46,8 +46,9 @@ class Audited:
     __audit_choices__: coded columns → {code: label}, the same dict the pages use
         (`{"status": CASE_STATUSES}`); foreign keys need nothing: their ids are shown by the
         referenced model's title, looked up in batch;
-    __audit_title__: attribute (column or property) naming a row of this model where it is shown
-        or referred to ("name", "label"); None shows "#id";
+    __audit_title__: attribute (column or property, dotted through a joined relationship) naming a
+        row of this model where it is shown or referred to ("name", "label", "grid.name"); None
+        shows "#id";
     __audit_link__: where the record's page is: `record_page("certification.case_detail",
         "case_id")` (the record's id fills that URL argument) or `officer_page("officers.profile")`
         for rows shown on their officer's pages, `list_page("certification.rule_sets")` for a page

@@ -11,6 +11,7 @@ whole page, so a page costs the same number of queries whatever its length.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -115,10 +116,10 @@ class _Titles:
         for table, ids in self.wanted.items():
             model = self.models[table]
             [primary_key] = sa.inspect(model).primary_key
-            title = model.__audit_title__
+            title = operator.attrgetter(model.__audit_title__) if model.__audit_title__ else None
             for row in db.session.scalars(sa.select(model).where(primary_key.in_(ids))).unique():
                 key = getattr(row, primary_key.key)
-                self.found[(table, key)] = str(getattr(row, title)) if title else f"#{key}"
+                self.found[(table, key)] = str(title(row)) if title else f"#{key}"
 
     def get(self, table: str, value) -> str | None:
         key = _int(value)
@@ -214,7 +215,8 @@ def _line(event: AuditEvent, model: type | None, titles: _Titles) -> AuditLine:
         if isinstance(values, list) and len(values) == 2:
             before, after = (_format(model, key, value, titles) for value in values)
             if event.action == "create":
-                changes.append(FieldChange(label, None, after))
+                if after != EMPTY:  # a new record's blank fields say nothing
+                    changes.append(FieldChange(label, None, after))
             elif event.action == "delete":
                 changes.append(FieldChange(label, None, before))
             else:

@@ -113,6 +113,7 @@ class Posting(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     __tablename__ = "postings"
     __audit_officer__ = "officer_id"
     __audit_label__ = _l("Grid posting")
+    __audit_title__ = "grid.name"
     __audit_link__ = officer_page("officers.profile")
     __audit_fields__ = {
         "officer_id": _l("Officer"),
