@@ -143,6 +143,9 @@ def _column_type(model: type, key: str):
 def _format(model: type | None, key: str, value, titles: _Titles) -> str:
     if value is None or value == "":
         return EMPTY
+    if isinstance(value, dict | list):
+        # A frozen structure (an eligibility snapshot): its own page shows it; the trail notes it.
+        return _("recorded")
     if model is not None:
         choices = model.__audit_choices__.get(key)
         if choices is not None:
@@ -158,9 +161,6 @@ def _format(model: type | None, key: str, value, titles: _Titles) -> str:
                 return value
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if isinstance(value, dict | list):
-        # A frozen structure (an eligibility snapshot): its own page shows it; the trail notes it.
-        return _("recorded")
     return str(value)
 
 
@@ -208,7 +208,7 @@ def _line(event: AuditEvent, model: type | None, titles: _Titles) -> AuditLine:
     title = titles.get(event.entity, event.entity_id)
     hidden = _primary_keys(model) if model is not None else set()
     changes = []
-    for key, values in (event.changes or {}).items():
+    for key, values in (event.changes if isinstance(event.changes, dict) else {}).items():
         if key in hidden:
             continue
         label = _field_label(model, key)

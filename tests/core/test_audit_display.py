@@ -139,11 +139,19 @@ def test_values_show_names_labels_and_local_time(world, acting_as, app):
     assert stored.changes["decided_by_id"] == [None, world.admin.id]
 
 
-def test_a_deleted_record_is_named_by_id_without_a_link(world, acting_as, app):
+def test_a_deleted_or_unknown_record_is_named_by_id_without_a_link(world, acting_as, app):
     acting_as(world.admin)
     db.session.add(
-        AuditEvent(actor_id=None, actor_name="system", entity="officers", entity_id="99999", action="delete")
+        AuditEvent(
+            actor_id=None,
+            actor_name="system",
+            entity="officers",
+            entity_id="99999",
+            action="delete",
+            changes={"status": [{"odd": "shape"}, None], "name": ["赵六", None]},
+        )
     )
+    db.session.add(AuditEvent(actor_name="system", entity="officers", entity_id="y", action="read", changes=["x"]))
     db.session.add(
         AuditEvent(
             actor_name="system", entity="retired_table", entity_id="x", action="delete", changes={"a": [1, None]}
@@ -151,11 +159,16 @@ def test_a_deleted_record_is_named_by_id_without_a_link(world, acting_as, app):
     )
     db.session.commit()
     events = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.entity_id.in_(["99999", "x"])).order_by(AuditEvent.id)
+        sa.select(AuditEvent).where(AuditEvent.entity_id.in_(["99999", "x", "y"])).order_by(AuditEvent.id)
     )
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        gone, unknown = present(events)
+        gone, odd, unknown = present(events)
     assert (gone.record_label, gone.record_title, gone.record_url) == ("Officer", "#99999", None)
+    assert [(change.label, change.before, change.after) for change in gone.changes] == [
+        ("Employment status", None, "recorded"),
+        ("Name", None, "赵六"),
+    ], "a deletion shows the values the record had"
+    assert (odd.record_title, odd.changes) == ("#y", [])
     assert (unknown.record_label, unknown.record_title, unknown.changes[0].label, unknown.changes[0].after) == (
         "retired_table",
         "#x",
