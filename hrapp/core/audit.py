@@ -4,6 +4,13 @@ A session listener records every insert, update and delete of a model that inher
 who, when, which row, and the changed fields before/after. Reads that must be accounted for
 (unmasked ID numbers, integrity records) are logged explicitly with `log_read`. Audit rows are
 never updated or deleted: the listener refuses a flush that tries.
+
+People read the trail through `core/audit_display.py`, which shows records and fields by their
+labels, codes by their translated labels, ids by names, times in Asia/Shanghai, with a link to the
+record. Every audited model declares that itself, next to its columns (`__audit_label__`,
+`__audit_fields__` for every recorded column, and as needed `__audit_choices__`, `__audit_title__`,
+`__audit_link__`: see `Audited`); a new audited model in any domain does the same, and a test fails
+until it does.
 """
 
 from __future__ import annotations
