@@ -30,8 +30,8 @@ bench: venv translations
 
 # After changing user-facing strings: extract them and merge into the catalogues.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs=".* __pycache__" -o hrapp/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs=".* __pycache__" -o hrapp/translations/messages.pot --no-location --sort-output -w 120 .
+	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete --no-fuzzy-matching -w 120
 
 lint: venv
 	$(BIN)/ruff format --check .
