@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := hrapp:create_app
 
-.PHONY: run test test-pg e2e-deps bench translations lint format migrate clean
+.PHONY: run worker test test-pg e2e-deps bench translations lint format migrate clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,17 @@ venv: $(BIN)/activate
 translations: venv
 	$(BIN)/pybabel compile -d hrapp/translations -f >/dev/null
 
+# One Celery worker (SQLAlchemy transport on a SQLite file, no server needed) runs beside the web
+# server and stops with it.
 run: venv translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo --if-empty
+	$(BIN)/celery -A hrapp.tasks.worker worker -P solo -l warning --without-gossip --without-mingle & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+worker: venv translations
+	$(BIN)/celery -A hrapp.tasks.worker worker -l info
 
 test: venv translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)
@@ -30,8 +37,8 @@ bench: venv translations
 
 # After changing user-facing strings: extract them and merge into the catalogues.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs=".* __pycache__" -o hrapp/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --ignore-dirs=".* __pycache__" -o hrapp/translations/messages.pot --no-location --sort-output -w 120 .
+	$(BIN)/pybabel update -i hrapp/translations/messages.pot -d hrapp/translations --ignore-obsolete --no-fuzzy-matching -w 120
 
 lint: venv
 	$(BIN)/ruff format --check .
