@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := hrapp:create_app
 
-.PHONY: run test test-pg e2e-deps bench translations lint format migrate clean
+.PHONY: run worker test test-pg e2e-deps bench translations lint format migrate clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,17 @@ venv: $(BIN)/activate
 translations: venv
 	$(BIN)/pybabel compile -d hrapp/translations -f >/dev/null
 
+# One Celery worker (SQLAlchemy transport on a SQLite file, no server needed) runs beside the web
+# server and stops with it.
 run: venv translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo --if-empty
+	$(BIN)/celery -A hrapp.tasks.worker worker -P solo -l warning --without-gossip --without-mingle & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+worker: venv translations
+	$(BIN)/celery -A hrapp.tasks.worker worker -l info
 
 test: venv translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)

@@ -45,6 +45,13 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
 
+    # Background work (Celery). Production and CI: Redis (redis://127.0.0.1:6379/0). The embedded
+    # default is Celery's SQLAlchemy transport on a SQLite file, so `make run` needs no server.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.sqlite'}"
+    CELERY_TRANSPORT_OPTIONS: dict = {}
+    # A running task renews its lease with each progress report; one silent for longer is resumed.
+    TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "120"))
+
     PAGE_SIZE = 50
     SQLALCHEMY_RECORD_QUERIES = False
 
@@ -64,6 +71,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     LOGIN_MAX_FAILURES = 5
+    # Tests publish to an in-process broker; the worker tests (tests/tasks) hand their own broker to
+    # the worker process they start through HRAPP_WORKER_BROKER_URL.
+    CELERY_BROKER_URL = os.environ.get("HRAPP_WORKER_BROKER_URL", "memory://")
 
     @classmethod
     def init(cls) -> dict:
@@ -77,10 +87,14 @@ class ProductionConfig(Config):
 
     @classmethod
     def init(cls) -> dict:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"Production configuration needs {', '.join(missing)} in the environment.")
-        return {"SECRET_KEY": os.environ["SECRET_KEY"], "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"]}
+        return {
+            "SECRET_KEY": os.environ["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+            "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
+        }
 
 
 CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}

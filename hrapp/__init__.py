@@ -15,6 +15,7 @@ def create_app(config=None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_background_work(app)
     return app
 
 
@@ -49,10 +50,12 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.certification.views import bp as certification_bp
     from hrapp.health import bp as health_bp
     from hrapp.me.views import bp as me_bp
+    from hrapp.notifications.views import bp as notifications_bp
     from hrapp.officers.views import bp as officers_bp
     from hrapp.org.views import bp as org_bp
+    from hrapp.tasks.views import bp as tasks_bp
 
-    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp):
+    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp, notifications_bp, tasks_bp):
         app.register_blueprint(blueprint)
 
 
@@ -72,3 +75,11 @@ def register_commands(app: Flask) -> None:
     from hrapp.cli import register
 
     register(app)
+
+
+def register_background_work(app: Flask) -> None:
+    """Bind Celery to the app and load the task kinds; nothing is started here."""
+    from hrapp.tasks.celery_app import init_celery
+
+    init_celery(app)
+    import hrapp.tasks.jobs  # noqa: F401  (registers its task kinds)

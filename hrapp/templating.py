@@ -21,6 +21,7 @@ NAVIGATION = [
     ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("auth.users", _l("Users"), (Role.ADMIN,)),
     ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
+    ("tasks.jobs", _l("Jobs"), (Role.ADMIN,)),
 ]
 
 
@@ -40,11 +41,16 @@ def register(app: Flask) -> None:
     @app.context_processor
     def navigation():
         items = []
+        unread = 0
         if current_user.is_authenticated:
+            from hrapp.notifications.services import unread_count
+
             items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
+            unread = unread_count(current_user)
         endpoint = request.endpoint or ""
         return {
             "nav_items": items,
+            "unread_notifications": unread,
             "nav_active": endpoint.split(".")[0],
             "languages": LANGUAGE_NAMES,
             "audit_actions": AUDIT_ACTIONS,

@@ -2,11 +2,111 @@
 
 from __future__ import annotations
 
+import functools
 
-def annual_steps(app) -> None:
+
+def annual_steps(app) -> dict:
     """Early January: grant last year's annual steps. Idempotent, so a rerun is harmless."""
     from hrapp.certification.services import grant_annual_steps
     from hrapp.core.db import today
 
     run = grant_annual_steps(today().year - 1, acting=None)
-    app.logger.info("annual steps: %s granted", run.granted if run else 0)
+    return {"granted": run.granted if run else 0}
+
+
+CERTIFICATE_NOTICE_DAYS = 60
+# From this month on, an officer below their tier's yearly training hours is reminded monthly.
+TRAINING_REMINDER_FROM_MONTH = 7
+
+
+def certificate_reminders(app) -> dict:
+    """Daily: tell the officer and their HR clerks about certificates expiring within 60 days.
+    Once per certificate and expiry date, so the daily rerun changes nothing."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from hrapp.certification.models import Attendance
+    from hrapp.core.db import today
+    from hrapp.core.i18n import N_
+    from hrapp.extensions import db
+    from hrapp.notifications.services import hr_recipients, notify, officer_accounts
+    from hrapp.officers.models import Officer
+
+    on = today()
+    rows = db.session.execute(
+        sa.select(Attendance.id, Attendance.certificate_no, Attendance.certificate_expires, Officer)
+        .join(Officer, Officer.id == Attendance.officer_id)
+        .where(
+            Officer.status != "left",
+            Attendance.certificate_expires >= on,
+            Attendance.certificate_expires <= on + dt.timedelta(days=CERTIFICATE_NOTICE_DAYS),
+        )
+    ).all()
+    created = 0
+    hr_for = functools.cache(hr_recipients)
+    accounts = officer_accounts(officer.id for *_, officer in rows)
+    for attendance_id, number, expires, officer in rows:
+        params = {"certificate": number or "", "name": officer.name, "date": expires.isoformat()}
+        key = f"certificate-expiry:{attendance_id}:{expires.isoformat()}"
+        message = N_("The certificate %(certificate)s of %(name)s expires on %(date)s.")
+        created += notify(
+            hr_for(officer.street_id),
+            kind="certificate",
+            message=message,
+            params=params,
+            link=f"/officers/{officer.id}",
+            key=key,
+        )
+        created += notify(accounts[officer.id], kind="certificate", message=message, params=params, link="/me", key=key)
+    return {"certificates": len(rows), "notifications": created}
+
+
+def training_hours_reminders(app) -> dict:
+    """Monthly from July: officers below their tier's yearly training hours, and their HR clerks,
+    are told the shortfall. Once per officer and month."""
+    import sqlalchemy as sa
+
+    from hrapp.certification.models import Attendance, Tier, TierRecord, TrainingSession
+    from hrapp.core.db import today
+    from hrapp.core.i18n import N_
+    from hrapp.extensions import db
+    from hrapp.notifications.services import hr_recipients, notify, officer_accounts
+    from hrapp.officers.models import Officer
+
+    on = today()
+    if on.month < TRAINING_REMINDER_FROM_MONTH:
+        return {"officers": 0, "notifications": 0}
+    year_start = on.replace(month=1, day=1)
+    hours = (
+        sa.select(Attendance.officer_id, sa.func.sum(Attendance.hours).label("hours"))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(TrainingSession.held_on >= year_start, TrainingSession.held_on <= on)
+        .group_by(Attendance.officer_id)
+        .subquery()
+    )
+    earned = sa.func.coalesce(hours.c.hours, 0)
+    rows = db.session.execute(
+        sa.select(Officer, earned, Tier.annual_training_hours)
+        .join(TierRecord, sa.and_(TierRecord.officer_id == Officer.id, TierRecord.valid_on(on)))
+        .join(Tier, Tier.id == TierRecord.tier_id)
+        .outerjoin(hours, hours.c.officer_id == Officer.id)
+        .where(Officer.status == "active", earned < Tier.annual_training_hours)
+    ).all()
+    created = 0
+    hr_for = functools.cache(hr_recipients)
+    accounts = officer_accounts(officer.id for officer, *_ in rows)
+    message = N_("%(name)s has %(hours)s of %(required)s training hours this year.")
+    for officer, earned_hours, required in rows:
+        params = {"name": officer.name, "hours": f"{earned_hours:g}", "required": f"{required:g}"}
+        key = f"training-hours:{officer.id}:{on.year}-{on.month:02d}"
+        created += notify(
+            hr_for(officer.street_id),
+            kind="training",
+            message=message,
+            params=params,
+            link=f"/officers/{officer.id}",
+            key=key,
+        )
+        created += notify(accounts[officer.id], kind="training", message=message, params=params, link="/me", key=key)
+    return {"officers": len(rows), "notifications": created}

@@ -29,3 +29,14 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.replace(tzinfo=dt.UTC).astimezone(DISPLAY_TZ).strftime(fmt)
+
+
+def N_(message: str) -> str:  # noqa: N802  (the gettext marker name extraction looks for)
+    """Marks a message for extraction; it is translated where it is shown, in the reader's language."""
+    return message
+
+
+def label_msgid(label) -> str:
+    """The msgid behind a lazy_gettext label, to store and translate later for another reader."""
+    args = getattr(label, "_args", None)
+    return str(args[0]) if args else str(label)

@@ -65,3 +65,10 @@ def job_lock(name: str, ttl: dt.timedelta = dt.timedelta(hours=1)):
     finally:
         if acquired:
             release(name)
+
+
+def renew(name: str, ttl: dt.timedelta) -> None:
+    """Extend a lease this process holds (long work reports progress, and with it, that it lives)."""
+    db.session.execute(
+        sa.update(JobLock).where(JobLock.name == name, JobLock.holder == _holder()).values(locked_until=utcnow() + ttl)
+    )

@@ -198,7 +198,9 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
 def test_production_takes_its_secrets_from_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@db.example/hrapp")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://queue.example:6379/0")
     production = create_app("production")
+    assert production.config["CELERY_BROKER_URL"] == "redis://queue.example:6379/0"
     assert production.config["SECRET_KEY"] == "k" * 64
     assert production.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/hrapp"
     assert production.config["SESSION_COOKIE_SECURE"] is True
