@@ -10,12 +10,14 @@ import logging
 
 from flask import Flask
 
+from hrapp.auth.jobs import forget_old_login_attempts
 from hrapp.certification.jobs import annual_steps
 
 log = logging.getLogger(__name__)
 
 # name -> (function(app), APScheduler trigger arguments). Domains add their jobs here.
 JOBS: dict[str, tuple] = {}
+JOBS["auth.forget_old_login_attempts"] = (forget_old_login_attempts, {"trigger": "cron", "hour": 3, "minute": 30})
 JOBS["certification.annual_steps"] = (annual_steps, {"trigger": "cron", "month": 1, "day": 5, "hour": 2})
 
 
