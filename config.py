@@ -41,9 +41,18 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
-    # An account is locked for LOGIN_LOCK_MINUTES after LOGIN_MAX_FAILURES wrong passwords in a row.
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    # Login throttle (hrapp/auth/throttle.py): after LOGIN_FREE_FAILURES wrong passwords a client
+    # waits LOGIN_BACKOFF_SECONDS, doubled per further failure up to LOGIN_BACKOFF_MAX_SECONDS, for
+    # that account only; past LOGIN_ACCOUNT_FAILURES_PER_HOUR failures on one account from browsers
+    # without its device cookie, such browsers are refused for it. No account is ever locked.
+    LOGIN_FREE_FAILURES = int(os.environ.get("LOGIN_FREE_FAILURES", "5"))
+    LOGIN_BACKOFF_SECONDS = int(os.environ.get("LOGIN_BACKOFF_SECONDS", "15"))
+    LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("LOGIN_BACKOFF_MAX_SECONDS", "900"))
+    LOGIN_ACCOUNT_FAILURES_PER_HOUR = int(os.environ.get("LOGIN_ACCOUNT_FAILURES_PER_HOUR", "50"))
+    # Set at a successful login; marks the browser as one the account's owner has used.
+    LOGIN_DEVICE_COOKIE = "hrapp_device"
+    LOGIN_DEVICE_COOKIE_DAYS = int(os.environ.get("LOGIN_DEVICE_COOKIE_DAYS", "365"))
+    LOGIN_ATTEMPTS_KEEP_DAYS = int(os.environ.get("LOGIN_ATTEMPTS_KEEP_DAYS", "90"))
 
     # Background work (Celery). Production and CI: Redis (redis://127.0.0.1:6379/0). The embedded
     # default is Celery's SQLAlchemy transport on a SQLite file, so `make run` needs no server.
@@ -70,7 +79,6 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
-    LOGIN_MAX_FAILURES = 5
     # Tests publish to an in-process broker; the worker tests (tests/tasks) hand their own broker to
     # the worker process they start through HRAPP_WORKER_BROKER_URL.
     CELERY_BROKER_URL = os.environ.get("HRAPP_WORKER_BROKER_URL", "memory://")

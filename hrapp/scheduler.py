@@ -15,6 +15,7 @@ import traceback
 
 from flask import Flask
 
+from hrapp.auth.jobs import forget_old_login_attempts
 from hrapp.certification.jobs import annual_steps, certificate_reminders, training_hours_reminders
 from hrapp.officers.jobs import contract_end_reminders
 from hrapp.tasks.jobs import resume_interrupted_runs
@@ -24,6 +25,7 @@ TIMEZONE = "Asia/Shanghai"
 
 # name -> (function(app), APScheduler trigger arguments). Domains add their jobs here.
 JOBS: dict[str, tuple] = {}
+JOBS["auth.forget_old_login_attempts"] = (forget_old_login_attempts, {"trigger": "cron", "hour": 3, "minute": 30})
 JOBS["certification.annual_steps"] = (annual_steps, {"trigger": "cron", "month": 1, "day": 5, "hour": 2})
 JOBS["certification.certificate_reminders"] = (certificate_reminders, {"trigger": "cron", "hour": 6, "minute": 10})
 JOBS["certification.training_hours_reminders"] = (

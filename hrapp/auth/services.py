@@ -1,15 +1,15 @@
-"""Account rules: password hashing (argon2), lock after repeated failures, role consistency."""
+"""Account rules: password hashing (argon2), throttled login, ending sessions, role consistency."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 
-from hrapp.auth.models import User
+from hrapp.auth import throttle
+from hrapp.auth.models import User, new_session_token
+from hrapp.auth.throttle import LoginPolicy
 from hrapp.core.db import utcnow
 from hrapp.core.i18n import LANGUAGES
 from hrapp.core.permissions import Role
@@ -39,32 +39,45 @@ class LoginRefused(DomainError):
     status_code = 401
 
 
-def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
-    """Return the user or raise LoginRefused. After `max_failures` wrong passwords in a row the
-    account is locked for `lock_minutes`; a locked account refuses even the right password."""
-    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
-    if user is None:
-        _verify(_DUMMY_HASH, password or "")
-        raise LoginRefused(_("Wrong username or password."))
+def _refused() -> LoginRefused:
+    # One answer for an unknown name, a wrong password and a throttled client: no account oracle.
+    return LoginRefused(
+        _("Login failed. Check your username and password; after several failures, wait a few minutes.")
+    )
+
+
+def authenticate(
+    username: str, password: str, *, client: str, device: tuple[int, str] | None, policy: LoginPolicy
+) -> User:
+    """Return the user or raise LoginRefused, recording the attempt for the throttle
+    (auth/throttle.py). `device` is (user id, nonce) from the browser's device cookie, trusted only
+    for that user. The password is always verified, known user or not and throttled or not, so
+    every refusal takes as long."""
+    username = (username or "").strip()[:64]
     now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        raise LoginRefused(_("This account is locked after repeated failed logins. Try again later."))
-    if not _verify(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + dt.timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-        db.session.flush()
-        raise LoginRefused(_("Wrong username or password."))
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    trusted_device = device[1] if user is not None and device and device[0] == user.id else None
+    throttled = throttle.is_throttled(username, client=client, device=trusted_device, policy=policy, now=now)
+    correct = _verify(user.password_hash if user else _DUMMY_HASH, password or "") and user is not None
+    if throttled or not correct:
+        outcome = throttle.REFUSED if throttled else throttle.FAILURE
+        throttle.record(username, client=client, device=trusted_device, outcome=outcome, now=now)
+        raise _refused()
     if not user.active:
+        throttle.record(username, client=client, device=trusted_device, outcome=throttle.REFUSED, now=now)
         raise LoginRefused(_("This account is disabled."))
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.record(username, client=client, device=trusted_device, outcome=throttle.SUCCESS, now=now)
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     db.session.flush()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of `user`: they carry the old session token."""
+    user.session_token = new_session_token()
+    db.session.flush()
 
 
 def _check_role_links(role: str, street_id: int | None, officer_id: int | None) -> None:
@@ -125,6 +138,8 @@ def update_user(
     ):
         raise Conflict(_("This officer already has an account."), field="officer_id")
     _check_role_links(role, street_id, officer_id)
+    if not active:
+        end_sessions(user)
     user.role, user.display_name, user.street_id, user.officer_id, user.active = (
         role,
         display_name or "",
@@ -137,10 +152,9 @@ def update_user(
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends the user's sessions everywhere (a stolen cookie dies with the old one)."""
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.flush()
+    end_sessions(user)
 
 
 def change_own_password(user: User, current: str, new: str) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import secrets
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
-from hrapp.auth import services
+from hrapp.auth import services, throttle
 from hrapp.auth.forms import ROLE_LABELS, LoginForm, PasswordChangeForm, ResetPasswordForm, UserForm
 from hrapp.auth.models import User
+from hrapp.core.db import utcnow
 from hrapp.core.forms import commit_or_refuse, show_domain_error
 from hrapp.core.i18n import LANGUAGES
 from hrapp.core.permissions import ALL_ROLES, Role, public, role_required
@@ -22,8 +27,16 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(login_id: str) -> User | None:
+    """`login_id` is User.get_id() from the session or the remember-me cookie: '<id>:<token>'. A
+    token that is no longer the user's (logout, new password, disabled) logs nobody in."""
+    user_id, _sep, token = (login_id or "").partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 12 and token):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -48,6 +61,53 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="hrapp.login-device")
+
+
+def _device_from_cookie() -> tuple[int, str] | None:
+    """(user id, nonce) of the device cookie a past successful login left in this browser."""
+    config = current_app.config
+    value = request.cookies.get(config["LOGIN_DEVICE_COOKIE"])
+    if not value:
+        return None
+    try:
+        user_id, nonce = _device_signer().loads(value, max_age=config["LOGIN_DEVICE_COOKIE_DAYS"] * 86400)
+    except (BadData, TypeError, ValueError):
+        return None
+    if not isinstance(user_id, int) or not isinstance(nonce, str):
+        return None
+    return user_id, nonce
+
+
+def _set_device_cookie(response, user: User, device: tuple[int, str] | None) -> None:
+    config = current_app.config
+    nonce = device[1] if device and device[0] == user.id else secrets.token_urlsafe(16)
+    response.set_cookie(
+        config["LOGIN_DEVICE_COOKIE"],
+        _device_signer().dumps([user.id, nonce]),
+        max_age=dt.timedelta(days=config["LOGIN_DEVICE_COOKIE_DAYS"]),
+        secure=config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _renew_session() -> None:
+    """A fresh session at login: nothing set before it (CSRF token included) carries over."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def _keep_signed_in(user: User) -> None:
+    """After ending a user's sessions on their own request, keep this one (with its remember-me)."""
+    remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    _renew_session()
+    login_user(user, remember=bool(remembered))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @public
@@ -56,28 +116,35 @@ def login():
         return redirect(url_for("me.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        config = current_app.config
+        device = _device_from_cookie()
         try:
             user = services.authenticate(
                 form.username.data,
                 form.password.data,
-                max_failures=config["LOGIN_MAX_FAILURES"],
-                lock_minutes=config["LOGIN_LOCK_MINUTES"],
+                client=(request.remote_addr or "unknown")[:64],
+                device=device,
+                policy=throttle.LoginPolicy.from_config(current_app.config),
             )
         except services.LoginRefused as refused:
-            db.session.commit()  # keep the failure count
+            db.session.commit()  # keep the attempt
             form.password.errors.append(refused.message)
         else:
             db.session.commit()
-            session.clear()
+            _renew_session()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("me.home"))
+            response = redirect(_safe_next(request.args.get("next")) or url_for("me.home"))
+            _set_device_cookie(response, user, device)
+            return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @role_required(*ALL_ROLES)
 def logout():
+    """Logging out ends the user's sessions and remember-me cookies on every browser: sessions live
+    in signed cookies, so a copied cookie can only be stopped by changing the token it carries."""
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -107,7 +174,8 @@ def change_password():
             form.current_password.errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
+            _keep_signed_in(current_user._get_current_object())
+            flash(_("Your password has been changed; your other sessions have ended."), "success")
             return redirect(url_for("me.home"))
     return render_template("auth/change_password.html", form=form)
 
@@ -214,11 +282,28 @@ def user_reset_password(user_id: int):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
-        flash(_("Password of %(name)s reset; the account is unlocked.", name=user.username), "success")
+        if user.id == current_user.id:
+            _keep_signed_in(user)
+        flash(_("Password of %(name)s reset; their sessions have ended.", name=user.username), "success")
     else:
         for message in form.password.errors:
             flash(message, "danger")
     return redirect(url_for("auth.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/login-attempts")
+@role_required(Role.ADMIN)
+def login_attempts():
+    """Accounts with wrong passwords in the last 24 hours; `?username=` lists one name's attempts."""
+    since = utcnow() - throttle.HISTORY
+    username = request.args.get("username", "").strip()[:64]
+    attempts = throttle.attempts_on(username, since=since) if username else []
+    return render_template(
+        "auth/login_attempts.html",
+        accounts=throttle.attacked_accounts(since=since),
+        username=username,
+        attempts=attempts,
+    )
 
 
 # --- administrator: audit trail -------------------------------------------------------------

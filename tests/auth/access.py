@@ -34,5 +34,6 @@ ROUTES = {
         "params": lambda world: {"user_id": world.hr.id},
         "POST": {**ADMIN_ONLY, "admin": 302},  # back to the user page with the form's errors flashed
     },
+    "auth.login_attempts": {"params": lambda world: {}, "GET": ADMIN_ONLY},
     "auth.audit": {"params": lambda world: {}, "GET": ADMIN_ONLY},
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
 
 from hrapp.auth import services
 from hrapp.auth.models import User
@@ -140,17 +139,6 @@ def test_create_user_rules(world):
         services.create_user("z", PASSWORD, "root")
     with pytest.raises(DomainError):
         services.create_user("  ", PASSWORD, "admin")
-
-
-def test_authenticate_locks_and_refuses_the_right_password_while_locked(world):
-    for _ in range(3):
-        with pytest.raises(services.LoginRefused):
-            services.authenticate("hr", "wrong", max_failures=3, lock_minutes=10)
-    assert world.hr.locked_until is not None
-    with force_locale("en"), pytest.raises(services.LoginRefused, match="locked"):
-        services.authenticate("hr", PASSWORD, max_failures=3, lock_minutes=10)
-    services.set_password(world.hr, "brand-new-pass")
-    assert services.authenticate("hr", "brand-new-pass", max_failures=3, lock_minutes=10) == world.hr
 
 
 # --- CLI --------------------------------------------------------------------------------------------
