@@ -65,34 +65,16 @@ def certificate_reminders(app) -> dict:
 def training_hours_reminders(app) -> dict:
     """Monthly from July: officers below their tier's yearly training hours, and their HR clerks,
     are told the shortfall. Once per officer and month."""
-    import sqlalchemy as sa
-
-    from hrapp.certification.models import Attendance, Tier, TierRecord, TrainingSession
+    from hrapp.certification.queries import below_training_hours
     from hrapp.core.db import today
     from hrapp.core.i18n import N_
     from hrapp.extensions import db
     from hrapp.notifications.services import hr_recipients, notify, officer_accounts
-    from hrapp.officers.models import Officer
 
     on = today()
     if on.month < TRAINING_REMINDER_FROM_MONTH:
         return {"officers": 0, "notifications": 0}
-    year_start = on.replace(month=1, day=1)
-    hours = (
-        sa.select(Attendance.officer_id, sa.func.sum(Attendance.hours).label("hours"))
-        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
-        .where(TrainingSession.held_on >= year_start, TrainingSession.held_on <= on)
-        .group_by(Attendance.officer_id)
-        .subquery()
-    )
-    earned = sa.func.coalesce(hours.c.hours, 0)
-    rows = db.session.execute(
-        sa.select(Officer, earned, Tier.annual_training_hours)
-        .join(TierRecord, sa.and_(TierRecord.officer_id == Officer.id, TierRecord.valid_on(on)))
-        .join(Tier, Tier.id == TierRecord.tier_id)
-        .outerjoin(hours, hours.c.officer_id == Officer.id)
-        .where(Officer.status == "active", earned < Tier.annual_training_hours)
-    ).all()
+    rows = db.session.execute(below_training_hours(on)).all()
     created = 0
     hr_for = functools.cache(hr_recipients)
     accounts = officer_accounts(officer.id for officer, *_ in rows)

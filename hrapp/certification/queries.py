@@ -284,3 +284,25 @@ def officer_cases(officer_id: int) -> list[PromotionCase]:
             sa.select(PromotionCase).where(PromotionCase.officer_id == officer_id).order_by(PromotionCase.id.desc())
         )
     )
+
+
+def below_training_hours(on: dt.date, user=None):
+    """Active officers whose training hours this calendar year, up to `on`, are below their current
+    tier's yearly requirement: a select of (Officer, earned, required). Scoped to `user` when given
+    (pages); the reminder job looks at everyone."""
+    earned_this_year = (
+        sa.select(Attendance.officer_id, sa.func.sum(Attendance.hours).label("hours"))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(TrainingSession.held_on >= on.replace(month=1, day=1), TrainingSession.held_on <= on)
+        .group_by(Attendance.officer_id)
+        .subquery()
+    )
+    earned = sa.func.coalesce(earned_this_year.c.hours, 0)
+    return (
+        sa.select(Officer, earned.label("earned"), Tier.annual_training_hours.label("required"))
+        .join(TierRecord, sa.and_(TierRecord.officer_id == Officer.id, TierRecord.valid_on(on)))
+        .join(Tier, Tier.id == TierRecord.tier_id)
+        .outerjoin(earned_this_year, earned_this_year.c.officer_id == Officer.id)
+        .where(officer_scope(user, Officer) if user is not None else sa.true())
+        .where(Officer.status == "active", earned < Tier.annual_training_hours)
+    )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import datetime as dt
+
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from hrapp.core.db import today
-from hrapp.core.permissions import ALL_ROLES, Role, officer_scope, role_required, street_scope
+from hrapp.core.db import today, utcnow
+from hrapp.core.permissions import ALL_ROLES, Role, role_required
 from hrapp.extensions import db
+from hrapp.me import dashboard
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
 from hrapp.officers import services as officer_services
-from hrapp.officers.models import Officer, Posting
-from hrapp.org.models import Community, Grid
 
 bp = Blueprint("me", __name__)
 
@@ -24,31 +24,17 @@ def home():
     if current_user.role == Role.OFFICER:
         return _own_profile()
     on = today()
-    officers_by_status = dict(
-        db.session.execute(
-            sa.select(Officer.status, sa.func.count())
-            .where(officer_scope(current_user, Officer))
-            .group_by(Officer.status)
-        ).all()
-    )
-    grids = db.session.scalar(
-        sa.select(sa.func.count(Grid.id))
-        .join(Community)
-        .where(Grid.active.is_(True), street_scope(current_user, Community.street_id))
-    )
-    served = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Posting.grid_id)))
-        .join(Grid, Grid.id == Posting.grid_id)
-        .join(Community)
-        .where(Posting.is_primary.is_(True), Posting.valid_on(on), Grid.active.is_(True))
-        .where(street_scope(current_user, Community.street_id))
-    )
-    return render_template(
-        "me/dashboard.html",
-        officers_by_status=officers_by_status,
-        grids=grids or 0,
-        vacant=(grids or 0) - (served or 0),
-    )
+    grids, vacant = dashboard.grid_occupancy(current_user, on)
+    context = {"officers_by_status": dashboard.officers_by_status(current_user), "grids": grids, "vacant": vacant}
+    if dashboard.is_staff(current_user):
+        context.update(
+            pending=dashboard.pending(current_user, on),
+            tier_mix=dashboard.tier_mix_chart(current_user, on),
+            compliance=dashboard.compliance_chart(current_user, on),
+        )
+    if current_user.role == Role.ADMIN:
+        context.update(dashboard.admin_attention(utcnow() - dt.timedelta(days=7)))
+    return render_template("me/dashboard.html", **context)
 
 
 def _own_profile(revealed_id: str | None = None):
