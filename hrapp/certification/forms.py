@@ -88,6 +88,9 @@ class RuleSetForm(FlaskForm):
         _l("Minimum years in the current tier"), validators=[Optional(), NumberRange(min=0)]
     )
     tenure_either = BooleanField(_l("Either tenure criterion suffices"))
+    min_months_in_tier = IntegerField(
+        _l("Minimum months in the current tier (always required)"), validators=[Optional(), NumberRange(min=0, max=120)]
+    )
     training_hours = DecimalField(_l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0)])
     training_window_months = IntegerField(
         _l("Training window (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
@@ -117,6 +120,7 @@ class RuleSetForm(FlaskForm):
             "min_service_years": self.min_service_years.data,
             "min_years_in_tier": self.min_years_in_tier.data,
             "tenure_either": self.tenure_either.data,
+            "min_months_in_tier": self.min_months_in_tier.data,
             "training_hours": self.training_hours.data,
             "training_window_months": self.training_window_months.data,
             "course_category": self.course_category.data or None,

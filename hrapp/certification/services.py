@@ -39,6 +39,7 @@ from hrapp.core.db import today, utcnow
 from hrapp.core.permissions import Role, can_edit_officer, has_role
 from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
+from hrapp.officers import hooks as officer_hooks
 from hrapp.officers.models import Officer
 
 QUALIFIED = 3  # 合格
@@ -56,13 +57,14 @@ DEFAULT_RULES_FROM = dt.date(2016, 1, 1)
 # DOMAIN.md's default promotion rules, per target tier code.
 DEFAULT_RULES = {
     "junior": {
+        "min_months_in_tier": 3,
         "training_hours": decimal.Decimal(40),
         "training_window_months": 12,
         "course_category": "induction",
         "exam_required": True,
         "exam_min_score": 60,
         "exam_window_months": 12,
-        "note": "见习期满：岗前培训≥40学时且入职考试≥60分",
+        "note": "见习期满3个月：岗前培训≥40学时且入职考试≥60分",
     },
     "intermediate": {
         "min_years_in_tier": 4,
@@ -92,6 +94,7 @@ DEFAULT_RULES = {
 RULE_FIELDS = (
     "min_service_years",
     "min_years_in_tier",
+    "min_months_in_tier",
     "tenure_either",
     "training_hours",
     "training_window_months",
@@ -169,6 +172,7 @@ def rule_errors(values: dict) -> list[tuple[str, str]]:
     for field in (
         "min_service_years",
         "min_years_in_tier",
+        "min_months_in_tier",
         "training_window_months",
         "exam_window_months",
         "grade_years",
@@ -321,6 +325,21 @@ def add_tier_record(
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def start_probation(officer: Officer, acting) -> TierRecord | None:
+    """Every new hire starts at probation (见习) step 1 on the hire date, so promotion sees them
+    from day one. Registered with the officers domain, which calls it from `create_officer` (form
+    and import alike). Without a probation tier (defaults not initialised) nothing is recorded."""
+    probation = db.session.scalar(sa.select(Tier).where(Tier.ordinal == 0))
+    if probation is None:
+        return None
+    return add_tier_record(
+        officer, probation, step=1, start=officer.hire_date, reason="hire", acting=acting, check_permission=False
+    )
+
+
+officer_hooks.register_officer_created(start_probation)
 
 
 # --- annual results ----------------------------------------------------------------------------

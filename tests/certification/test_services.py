@@ -277,3 +277,42 @@ def test_the_bulk_attendance_roster_lists_only_officers_hired_by_the_session_dat
     }
     assert world.officer.name in names
     assert world.colleague.name not in names
+
+
+# --- a new officer starts at probation ------------------------------------------------------
+
+
+def test_a_new_officer_starts_at_probation_step_1_on_the_hire_date(world):
+    from hrapp.officers import services as officer_services
+    from tests.factories import valid_id_number
+
+    ladder()
+    officer = officer_services.create_officer(
+        {
+            "employee_no": "N0001",
+            "name": "赵六",
+            "id_number": valid_id_number(D(1992, 8, 8), male=False),
+            "hire_date": D(2026, 9, 1),
+            "street_id": world.street.id,
+        },
+        acting=world.street_hr,
+    )
+    assert records_of(officer) == [("probation", 1, D(2026, 9, 1), None, "hire")]
+    assert services.tier_on(officer.id, D(2026, 10, 1)).tier.code == "probation"
+
+
+def test_without_a_ladder_a_new_officer_gets_no_tier_and_no_error(world):
+    from hrapp.officers import services as officer_services
+    from tests.factories import valid_id_number
+
+    officer = officer_services.create_officer(
+        {
+            "employee_no": "N0002",
+            "name": "钱七",
+            "id_number": valid_id_number(D(1990, 1, 2)),
+            "hire_date": D(2026, 9, 1),
+            "street_id": world.street.id,
+        },
+        acting=world.hr,
+    )
+    assert records_of(officer) == []
