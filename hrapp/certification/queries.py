@@ -270,6 +270,26 @@ def cases(user, status: str = "", q: str = ""):
     return stmt
 
 
+def changes_in_progress(officer_ids: list[int], on: dt.date) -> dict[int, PromotionCase]:
+    """Officer id → the tier change already under way on `on`: a case awaiting a decision, or an
+    approved one taking effect after `on` (the tier on record changes only then). One query; the
+    latest case per officer wins. Pages show it instead of offering to propose the change again."""
+    if not officer_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(PromotionCase)
+        .where(
+            PromotionCase.officer_id.in_(officer_ids),
+            sa.or_(
+                PromotionCase.status == "submitted",
+                sa.and_(PromotionCase.status == "approved", PromotionCase.effective_on > on),
+            ),
+        )
+        .order_by(PromotionCase.id)
+    ).all()
+    return {case.officer_id: case for case in rows}
+
+
 def visible_case(user, case_id: int) -> PromotionCase | None:
     return db.session.scalar(
         sa.select(PromotionCase)

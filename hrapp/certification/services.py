@@ -378,6 +378,30 @@ def _open_case_exists(officer_id: int) -> bool:
     )
 
 
+def _refuse_before_approved_change(officer_id: int, effective_on: dt.date) -> None:
+    """An approved change already wrote the tier record from its (later) date: a new case must
+    start after it, since it builds on the tier that change leaves the officer in."""
+    pending = db.session.scalar(
+        sa.select(PromotionCase)
+        .where(
+            PromotionCase.officer_id == officer_id,
+            PromotionCase.status == "approved",
+            PromotionCase.effective_on > effective_on,
+        )
+        .order_by(PromotionCase.effective_on.desc())
+        .limit(1)
+    )
+    if pending is not None:
+        raise Conflict(
+            _(
+                "An approved change to %(tier)s takes effect on %(date)s; a new case can only take effect after it.",
+                tier=pending.to_tier.label,
+                date=pending.effective_on.isoformat(),
+            ),
+            field="effective_on",
+        )
+
+
 def propose_case(
     officer: Officer,
     *,
@@ -397,6 +421,7 @@ def propose_case(
         raise DomainError(_("Unknown case type."), field="kind")
     if _open_case_exists(officer.id):
         raise Conflict(_("This officer already has a case awaiting a decision."))
+    _refuse_before_approved_change(officer.id, effective_on)
     current = tier_on(officer.id, effective_on)
     if current is None:
         raise DomainError(

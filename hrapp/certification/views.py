@@ -113,9 +113,16 @@ def _panel_context(officer: Officer, user):
             requirement=requirement,
             attendance=queries.attendance_of(officer.id, limit=20),
             cases=queries.officer_cases(officer.id) if staff else [],
+            in_progress=_in_progress_shown(officer, on, staff),
             can_edit=can_edit_officer(user, officer),
         )
     return context
+
+
+def _in_progress_shown(officer: Officer, on, staff: bool):
+    """HR sees any change under way; the officer sees only an approved one (a proposal is HR's)."""
+    change = queries.changes_in_progress([officer.id], on).get(officer.id)
+    return change if change is not None and (staff or change.status == "approved") else None
 
 
 panels.register_panel("certification/_panel.html", _panel_context, order=20)
@@ -147,6 +154,7 @@ def candidates():
         "certification/candidates.html",
         result=result,
         page=page,
+        in_progress=queries.changes_in_progress([item.officer_id for item in page.items], on),
         view=view,
         months=months,
         q=q,

@@ -9,6 +9,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from hrapp.certification import services
 from hrapp.certification.models import Attendance, PromotionCase, TierRecord
 from hrapp.extensions import db
 from tests.certification import helpers
@@ -233,3 +234,65 @@ def test_a_refused_course_edit_stays_on_that_courses_form(world, app):
     assert "C-2 信息采集" in page  # the heading still names the course being edited
     db.session.expire_all()
     assert db.session.get(Course, second.id).code == "C-2"
+
+
+def test_a_future_dated_approval_is_shown_and_not_offered_again(app, eligible_pair):
+    world = eligible_pair
+    tiers = helpers.ladder()
+    effective = dt.date.today() + dt.timedelta(days=40)
+    case = services.propose_case(
+        world.officer,
+        kind="promotion",
+        to_tier=tiers["intermediate"],
+        effective_on=effective,
+        reason="按期晋升",
+        acting=world.street_hr,
+    )
+    services.decide_case(case, approve=True, comment="同意", acting=world.admin)
+    db.session.commit()
+    hr = client_as(app, world, "street_hr", isolated=True)
+    expected = f"已批准 → 中级，{effective.isoformat()} 生效"
+
+    profile = hr.get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    assert expected in profile
+    assert f"/certification/officers/{world.officer.id}/cases/new" not in profile
+    assert "符合条件" not in profile.split('data-testid="eligibility-verdict"')[1].split("</p>")[0]
+
+    candidates = hr.get("/certification/candidates").get_data(as_text=True)
+    assert expected in candidates
+    assert f"/certification/officers/{world.officer.id}/cases/new" not in candidates
+
+    own = client_as(app, world, "officer", isolated=True).get("/me").get_data(as_text=True)
+    assert expected in own
+
+    # A second case before the approved one takes effect is refused with the reason, not a 500.
+    response = hr.post(
+        f"/certification/officers/{world.officer.id}/cases/new",
+        data={
+            "kind": "promotion",
+            "to_tier_id": tiers["intermediate"].id,
+            "to_step": 1,
+            "effective_on": dt.date.today().isoformat(),
+            "reason": "again",
+        },
+    )
+    assert response.status_code == 200
+    assert effective.isoformat() in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(PromotionCase.id))) == 1
+
+
+def test_a_proposal_awaiting_a_decision_is_shown_to_hr_but_not_to_the_officer(app, eligible_pair):
+    world = eligible_pair
+    services.propose_case(
+        world.officer,
+        kind="promotion",
+        to_tier=helpers.ladder()["intermediate"],
+        effective_on=dt.date.today(),
+        reason="",
+        acting=world.street_hr,
+    )
+    db.session.commit()
+    profile = client_as(app, world, "street_hr", isolated=True).get(f"/officers/{world.officer.id}")
+    assert 'data-testid="change-in-progress"' in profile.get_data(as_text=True)
+    own = client_as(app, world, "officer", isolated=True).get("/me").get_data(as_text=True)
+    assert 'data-testid="change-in-progress"' not in own
