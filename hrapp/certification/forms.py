@@ -23,6 +23,10 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def _blank(choices) -> list:
+    return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
+
+
 class TierRecordForm(FlaskForm):
     tier_id = SelectField(_l("Tier"), coerce=int)
     step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
@@ -39,7 +43,13 @@ class TierRecordForm(FlaskForm):
 
 class AnnualResultForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    grade = SelectField(_l("Grade"), coerce=int, choices=select_choices(GRADES.items()))
+    # No grade preselected: a grade is a decision the clerk makes, never a default.
+    grade = SelectField(
+        _l("Grade"),
+        coerce=_optional_int,
+        choices=_blank(GRADES.items()),
+        validators=[InputRequired(message=_l("Choose the grade."))],
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save annual result"))
 
@@ -75,10 +85,6 @@ class ReversalForm(FlaskForm):
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Propose reversal"))
-
-
-def _blank(choices) -> list:
-    return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
 
 
 class RuleSetForm(FlaskForm):

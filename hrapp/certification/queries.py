@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -61,16 +62,22 @@ def attendance_of(officer_id: int, limit: int = 50) -> list[Attendance]:
     )
 
 
-def hours_by_year(officer_id: int) -> list[tuple[int, float]]:
+def hours_by_year(officer_id: int, hired_on: dt.date, on: dt.date) -> list[tuple[int, decimal.Decimal]]:
+    """Training hours per calendar year, newest first, for every year of service from the hire
+    year to `on`'s year: a year without training shows 0, since that is the shortfall a clerk
+    looks for (hours recorded outside those years are listed too)."""
     year = sa.extract("year", TrainingSession.held_on)
     rows = db.session.execute(
         sa.select(year.label("year"), sa.func.sum(Attendance.hours))
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .where(Attendance.officer_id == officer_id)
         .group_by(year)
-        .order_by(year.desc())
     ).all()
-    return [(int(row[0]), row[1]) for row in rows]
+    tenth = decimal.Decimal("0.1")
+    # Rounded to the column's tenth of an hour: SQLite sums the numeric column as floats.
+    hours = {int(row[0]): decimal.Decimal(str(row[1] or 0)).quantize(tenth) for row in rows}
+    years = set(range(hired_on.year, on.year + 1)) | set(hours)
+    return [(y, hours.get(y, decimal.Decimal(0).quantize(tenth))) for y in sorted(years, reverse=True)]
 
 
 def rule_sets(target_tier_id: int | None = None) -> list[PromotionRuleSet]:

@@ -109,7 +109,7 @@ def _panel_context(officer: Officer, user):
         context.update(
             eligibility=rules.eligibility_of(officer.id, on),
             results=queries.annual_results(officer.id),
-            hours_by_year=queries.hours_by_year(officer.id),
+            hours_by_year=queries.hours_by_year(officer.id, officer.hire_date, on),
             requirement=requirement,
             attendance=queries.attendance_of(officer.id, limit=20),
             cases=queries.officer_cases(officer.id) if staff else [],
@@ -139,8 +139,6 @@ def candidates():
     street_id = request.args.get("street_id", type=int)
     if current_user.street_id:
         street_id = current_user.street_id
-    elif street_id is None and "street_id" not in request.args and streets:
-        street_id = streets[0][0]
     months = min(max(request.args.get("months", 6, type=int) or 6, 1), 36)
     view = request.args.get("view") if request.args.get("view") in ("eligible", "upcoming") else "eligible"
     q = (request.args.get("q") or "").strip()

@@ -324,11 +324,17 @@ def test_reveal_id_shows_the_number_and_logs_the_reader(world, as_user):
     assert (event.actor_name, event.officer_id) == ("street_hr", world.officer.id)
 
 
-def test_own_profile_reveal_is_logged(world, as_user):
-    page = as_user("officer").post("/me/reveal-id").get_data(as_text=True)
-    assert world.officer.id_number in page
+def test_own_profile_reveal_is_logged_and_redirects_so_a_refresh_does_not_repost(world, as_user):
+    client = as_user("officer")
+    response = client.post("/me/reveal-id")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me")
+    assert world.officer.id_number not in response.get_data(as_text=True)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "reveal_id"))
     assert (event.actor_name, event.officer_id) == ("officer", world.officer.id)
+    assert world.officer.id_number in client.get("/me").get_data(as_text=True)
+    # A refresh of /me shows the masked number again and logs nothing more.
+    assert world.officer.id_number not in client.get("/me").get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "reveal_id")) == 1
 
 
 def test_own_profile_shows_own_data_only(world, as_user):
