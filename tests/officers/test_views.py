@@ -396,3 +396,28 @@ def test_posting_without_choosing_a_grid_is_refused(world, as_user):
     )
     assert "Choose a grid." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(Posting.id).where(Posting.officer_id == world.colleague.id)) is None
+
+
+def test_without_a_vacant_grid_the_profile_says_so_and_links_to_creating_one(world, as_user):
+    client = as_user("street_hr")
+    page = client.get(f"/officers/{world.colleague.id}").get_data(as_text=True)
+    assert 'data-testid="no-vacant-grid"' not in page  # world.free_grid is vacant
+    world.free_grid.active = False
+    db.session.commit()
+    page = client.get(f"/officers/{world.colleague.id}").get_data(as_text=True)
+    hint = page.split('data-testid="no-vacant-grid"')[1].split("</div>")[0]
+    assert "No grid of 甲街道 is vacant" in hint and 'href="/org/grids/new"' in hint
+
+
+def test_the_profile_shows_education_and_political_status_and_a_dash_for_empty_values(world, as_user):
+    world.officer.education, world.officer.political_status, world.officer.phone = "bachelor", "cpc_member", ""
+    db.session.commit()
+    page = as_user("street_hr").get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" data-testid="education">Bachelor</dd>' in page
+    assert '<dd class="col-sm-8" data-testid="political-status">CPC member</dd>' in page
+    world.officer.education, world.officer.political_status = None, None
+    db.session.commit()
+    page = as_user("street_hr").get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" data-testid="education">—</dd>' in page
+    facts = page.split('<dl class="row profile')[1].split("</dl>")[0]
+    assert '<dd class="col-sm-8"></dd>' not in facts
