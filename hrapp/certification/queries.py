@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from hrapp.certification import rules
 from hrapp.certification.models import (
+    TIER_LABELS,
     AnnualResult,
     Attendance,
     Course,
@@ -25,8 +26,29 @@ from hrapp.certification.models import (
 from hrapp.core.dates import add_months
 from hrapp.core.permissions import officer_scope
 from hrapp.extensions import db
+from hrapp.officers import hooks as officer_hooks
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Grid, Street
+
+
+def current_tier_rows(on: dt.date) -> sa.Select:
+    """(officer_id, ordinal, code, step) of the tier each officer holds on `on` (records of an
+    officer never overlap: one row at most per officer)."""
+    return (
+        sa.select(
+            TierRecord.officer_id.label("officer_id"),
+            Tier.ordinal.label("ordinal"),
+            Tier.code.label("code"),
+            TierRecord.step.label("step"),
+        )
+        .join(Tier, Tier.id == TierRecord.tier_id)
+        .where(TierRecord.valid_on(on))
+    )
+
+
+officer_hooks.register_tier_source(
+    officer_hooks.TierSource(current=current_tier_rows, label=lambda code: str(TIER_LABELS.get(code, code)))
+)
 
 
 def tiers() -> list[Tier]:

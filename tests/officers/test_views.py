@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -421,3 +422,57 @@ def test_the_profile_shows_education_and_political_status_and_a_dash_for_empty_v
     assert '<dd class="col-sm-8" data-testid="education">—</dd>' in page
     facts = page.split('<dl class="row profile')[1].split("</dl>")[0]
     assert '<dd class="col-sm-8"></dd>' not in facts
+
+
+def directory_order(client, query: str) -> list[str]:
+    page = client.get(f"/officers/?per_page=200&{query}").get_data(as_text=True)
+    body = page.split('data-testid="directory"')[1].split("</tbody>")[0]
+    return [row.split('<td class="mono">')[1].split("<")[0] for row in body.split("<tr>")[2:]]
+
+
+def test_the_directory_shows_each_officers_tier_and_sorts_by_it(world, as_user):
+    from tests.certification import helpers
+
+    helpers.history(world.officer, ("probation", dt.date(2020, 1, 1)), ("junior", dt.date(2020, 7, 1), 3))
+    helpers.history(world.colleague, ("probation", dt.date(2024, 1, 1)))
+    db.session.commit()
+    client = as_user("admin")
+    page = client.get("/officers/").get_data(as_text=True)
+    assert "Junior (初级) · 3" in page and "Probation (见习) · 1" in page
+    by_tier = directory_order(client, "sort=tier")
+    # No tier (stranger) first, then probation, then junior; descending reverses the tiers.
+    assert by_tier == [world.stranger.employee_no, world.colleague.employee_no, world.officer.employee_no]
+    assert directory_order(client, "sort=-tier") == list(reversed(by_tier))
+
+
+@pytest.mark.parametrize("key", ["name", "employee_no", "street", "tier", "hire_date"])
+def test_every_sortable_column_sorts_both_ways_with_a_stable_order(world, as_user, key):
+    for n in range(4):  # equal values: the order between them must not change
+        OfficerFactory(street=world.street, name="同名", hire_date=dt.date(2019, 1, 1), employee_no=f"Z{n}")
+    db.session.commit()
+    client = as_user("admin")
+    ascending = directory_order(client, f"sort={key}")
+    assert ascending == directory_order(client, f"sort={key}")
+    descending = directory_order(client, f"sort=-{key}")
+    assert sorted(ascending) == sorted(descending) and len(ascending) == 7
+    officers = {o.employee_no: o for o in db.session.scalars(sa.select(Officer))}
+    value = {
+        "name": lambda o: o.name,
+        "employee_no": lambda o: o.employee_no,
+        "street": lambda o: o.street.code,
+        "tier": lambda o: 0,
+        "hire_date": lambda o: o.hire_date,
+    }[key]
+    values = [value(officers[no]) for no in ascending]
+    assert values == sorted(values)
+    ties = [no for no in ascending if officers[no].name == "同名"] if key == "name" else []
+    assert ties == sorted(ties, key=lambda no: officers[no].id)
+
+
+@pytest.mark.parametrize("sort", ["id_number", "-id_number", "name; DROP TABLE officers", "birth_date", "-"])
+def test_an_unknown_sort_key_falls_back_to_employee_numbers(world, as_user, sort):
+    client = as_user("admin")
+    response = client.get("/officers/", query_string={"sort": sort, "per_page": 200})
+    assert response.status_code == 200
+    assert directory_order(client, urlencode({"sort": sort})) == sorted(directory_order(client, ""))
+    assert 'data-sort="id_number"' not in response.get_data(as_text=True)
