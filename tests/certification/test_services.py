@@ -316,3 +316,25 @@ def test_without_a_ladder_a_new_officer_gets_no_tier_and_no_error(world):
         acting=world.hr,
     )
     assert records_of(officer) == []
+
+
+def test_officers_created_by_the_import_start_at_probation_too(world):
+    import csv
+    import io
+
+    from hrapp.core import importing
+    from hrapp.officers.importing import officer_import_spec
+    from hrapp.officers.models import Officer
+    from tests.factories import valid_id_number
+
+    ladder()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["employee_no", "name", "id_number", "street", "hire_date"])
+    writer.writerow(["N0101", "孙七", valid_id_number(D(1991, 3, 4)), world.street.code, "2026-08-01"])
+    report = importing.run_import(
+        officer_import_spec(world.hr), io.BytesIO(text.getvalue().encode("utf-8-sig")), "officers.csv", dry_run=False
+    )
+    assert report.ok and report.created == 1
+    officer = db.session.scalar(sa.select(Officer).where(Officer.employee_no == "N0101"))
+    assert records_of(officer) == [("probation", 1, D(2026, 8, 1), None, "hire")]
