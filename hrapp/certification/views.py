@@ -284,6 +284,7 @@ def case_new(officer_id: int):
         officer=officer,
         form=form,
         current=current,
+        in_progress=queries.changes_in_progress([officer.id], on).get(officer.id),
         eligibility=rules.eligibility_of(officer.id, on),
     )
 

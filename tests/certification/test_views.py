@@ -265,6 +265,8 @@ def test_a_future_dated_approval_is_shown_and_not_offered_again(app, eligible_pa
     own = client_as(app, world, "officer", isolated=True).get("/me").get_data(as_text=True)
     assert expected in own
 
+    form = hr.get(f"/certification/officers/{world.officer.id}/cases/new").get_data(as_text=True)
+    assert 'data-testid="case-in-progress"' in form and expected in form
     # A second case before the approved one takes effect is refused with the reason, not a 500.
     response = hr.post(
         f"/certification/officers/{world.officer.id}/cases/new",
