@@ -7,4 +7,6 @@ and attendance, promotion/demotion cases, annual step runs; the eligibility engi
 candidates page.
 Depends on: core, auth, org, officers. Integrity findings reach the eligibility engine only through
 the evidence-source hook in `rules.py` (certification never imports integrity or assessments).
+Registers with officers (`officers/hooks.py`): probation step 1 for every new officer, and the
+current tier for the directory's tier column.
 """

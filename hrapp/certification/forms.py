@@ -23,6 +23,10 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def _blank(choices) -> list:
+    return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
+
+
 class TierRecordForm(FlaskForm):
     tier_id = SelectField(_l("Tier"), coerce=int)
     step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
@@ -39,7 +43,13 @@ class TierRecordForm(FlaskForm):
 
 class AnnualResultForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
-    grade = SelectField(_l("Grade"), coerce=int, choices=select_choices(GRADES.items()))
+    # No grade preselected: a grade is a decision the clerk makes, never a default.
+    grade = SelectField(
+        _l("Grade"),
+        coerce=_optional_int,
+        choices=_blank(GRADES.items()),
+        validators=[InputRequired(message=_l("Choose the grade."))],
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save annual result"))
 
@@ -77,10 +87,6 @@ class ReversalForm(FlaskForm):
     submit = SubmitField(_l("Propose reversal"))
 
 
-def _blank(choices) -> list:
-    return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
-
-
 class RuleSetForm(FlaskForm):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     min_service_years = IntegerField(_l("Minimum years of service"), validators=[Optional(), NumberRange(min=0)])
@@ -88,6 +94,9 @@ class RuleSetForm(FlaskForm):
         _l("Minimum years in the current tier"), validators=[Optional(), NumberRange(min=0)]
     )
     tenure_either = BooleanField(_l("Either tenure criterion suffices"))
+    min_months_in_tier = IntegerField(
+        _l("Minimum months in the current tier (always required)"), validators=[Optional(), NumberRange(min=0, max=120)]
+    )
     training_hours = DecimalField(_l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0)])
     training_window_months = IntegerField(
         _l("Training window (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
@@ -117,6 +126,7 @@ class RuleSetForm(FlaskForm):
             "min_service_years": self.min_service_years.data,
             "min_years_in_tier": self.min_years_in_tier.data,
             "tenure_either": self.tenure_either.data,
+            "min_months_in_tier": self.min_months_in_tier.data,
             "training_hours": self.training_hours.data,
             "training_window_months": self.training_window_months.data,
             "course_category": self.course_category.data or None,

@@ -163,6 +163,7 @@ class PromotionRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
         "version": _l("Version"),
         "min_service_years": _l("Minimum years of service"),
         "min_years_in_tier": _l("Minimum years in the current tier"),
+        "min_months_in_tier": _l("Minimum months in the current tier"),
         "tenure_either": _l("Either tenure criterion suffices"),
         "training_hours": _l("Required training hours"),
         "training_window_months": _l("Training window (months)"),
@@ -186,6 +187,8 @@ class PromotionRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     version: Mapped[int]
     min_service_years: Mapped[int | None]
     min_years_in_tier: Mapped[int | None]
+    # Months in the current tier, always required besides the years above (probation lasts 3–6 months).
+    min_months_in_tier: Mapped[int | None]
     # When both tenure criteria are set: True = either suffices (≥4 years as junior OR ≥6 years' service).
     tenure_either: Mapped[bool] = mapped_column(default=False)
     training_hours: Mapped[decimal.Decimal | None] = mapped_column(sa.Numeric(6, 1))

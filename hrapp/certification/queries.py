@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from hrapp.certification import rules
 from hrapp.certification.models import (
+    TIER_LABELS,
     AnnualResult,
     Attendance,
     Course,
@@ -24,8 +26,29 @@ from hrapp.certification.models import (
 from hrapp.core.dates import add_months
 from hrapp.core.permissions import officer_scope
 from hrapp.extensions import db
+from hrapp.officers import hooks as officer_hooks
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Grid, Street
+
+
+def current_tier_rows(on: dt.date) -> sa.Select:
+    """(officer_id, ordinal, code, step) of the tier each officer holds on `on` (records of an
+    officer never overlap: one row at most per officer)."""
+    return (
+        sa.select(
+            TierRecord.officer_id.label("officer_id"),
+            Tier.ordinal.label("ordinal"),
+            Tier.code.label("code"),
+            TierRecord.step.label("step"),
+        )
+        .join(Tier, Tier.id == TierRecord.tier_id)
+        .where(TierRecord.valid_on(on))
+    )
+
+
+officer_hooks.register_tier_source(
+    officer_hooks.TierSource(current=current_tier_rows, label=lambda code: str(TIER_LABELS.get(code, code)))
+)
 
 
 def tiers() -> list[Tier]:
@@ -61,16 +84,22 @@ def attendance_of(officer_id: int, limit: int = 50) -> list[Attendance]:
     )
 
 
-def hours_by_year(officer_id: int) -> list[tuple[int, float]]:
+def hours_by_year(officer_id: int, hired_on: dt.date, on: dt.date) -> list[tuple[int, decimal.Decimal]]:
+    """Training hours per calendar year, newest first, for every year of service from the hire
+    year to `on`'s year: a year without training shows 0, since that is the shortfall a clerk
+    looks for (hours recorded outside those years are listed too)."""
     year = sa.extract("year", TrainingSession.held_on)
     rows = db.session.execute(
         sa.select(year.label("year"), sa.func.sum(Attendance.hours))
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .where(Attendance.officer_id == officer_id)
         .group_by(year)
-        .order_by(year.desc())
     ).all()
-    return [(int(row[0]), row[1]) for row in rows]
+    tenth = decimal.Decimal("0.1")
+    # Rounded to the column's tenth of an hour: SQLite sums the numeric column as floats.
+    hours = {int(row[0]): decimal.Decimal(str(row[1] or 0)).quantize(tenth) for row in rows}
+    years = set(range(hired_on.year, on.year + 1)) | set(hours)
+    return [(y, hours.get(y, decimal.Decimal(0).quantize(tenth))) for y in sorted(years, reverse=True)]
 
 
 def rule_sets(target_tier_id: int | None = None) -> list[PromotionRuleSet]:
@@ -268,6 +297,26 @@ def cases(user, status: str = "", q: str = ""):
             sa.or_(Officer.name.contains(q, autoescape=True), Officer.employee_no.startswith(q, autoescape=True))
         )
     return stmt
+
+
+def changes_in_progress(officer_ids: list[int], on: dt.date) -> dict[int, PromotionCase]:
+    """Officer id → the tier change already under way on `on`: a case awaiting a decision, or an
+    approved one taking effect after `on` (the tier on record changes only then). One query; the
+    latest case per officer wins. Pages show it instead of offering to propose the change again."""
+    if not officer_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(PromotionCase)
+        .where(
+            PromotionCase.officer_id.in_(officer_ids),
+            sa.or_(
+                PromotionCase.status == "submitted",
+                sa.and_(PromotionCase.status == "approved", PromotionCase.effective_on > on),
+            ),
+        )
+        .order_by(PromotionCase.id)
+    ).all()
+    return {case.officer_id: case for case in rows}
 
 
 def visible_case(user, case_id: int) -> PromotionCase | None:

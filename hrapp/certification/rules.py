@@ -98,6 +98,14 @@ class Criterion:
                 since=d["since"],
                 date=d["reached_on"],
             )
+        if self.key == "tier_months":
+            return _(
+                "%(months)d months as %(tier)s since %(since)s: reached on %(date)s",
+                months=d["months"],
+                tier=str(TIER_LABELS.get(d["tier"], d["tier"])),
+                since=d["since"],
+                date=d["reached_on"],
+            )
         if self.key == "tenure":
             first, second = (Criterion(part["key"], part["met"], part["data"]).text for part in d["parts"])
             return _("Either %(first)s, or %(second)s", first=first, second=second)
@@ -357,7 +365,10 @@ def _tenure_dates(rule, hire_date: dt.date, since: dt.date) -> list[dt.date]:
         dates.append(add_years(hire_date, rule.min_service_years))
     if rule.min_years_in_tier is not None:
         dates.append(add_years(since, rule.min_years_in_tier))
-    return [min(dates)] if len(dates) == 2 and rule.tenure_either else dates
+    dates = [min(dates)] if len(dates) == 2 and rule.tenure_either else dates
+    if rule.min_months_in_tier:
+        dates.append(add_months(since, rule.min_months_in_tier))
+    return dates
 
 
 def _tenure_criteria(rule, hire_date: dt.date, since: dt.date, tier_code: str, on: dt.date) -> list[Criterion]:
@@ -380,7 +391,12 @@ def _tenure_criteria(rule, hire_date: dt.date, since: dt.date, tier_code: str, o
         reached = min(first.reached_on, second.reached_on)
         # Texts are rendered only when shown: building them for every officer would dominate the page.
         data = {"parts": [{"key": part.key, "met": part.met, "data": part.data} for part in parts]}
-        return [Criterion("tenure", first.met or second.met, data, reached)]
+        parts = [Criterion("tenure", first.met or second.met, data, reached)]
+    if rule.min_months_in_tier:
+        # Time in the tier itself (probation lasts 3–6 months), required whatever else applies.
+        reached = add_months(since, rule.min_months_in_tier)
+        data = {"months": rule.min_months_in_tier, "tier": tier_code, "since": since, "reached_on": reached}
+        parts.append(Criterion("tier_months", reached <= on, data, reached))
     return parts
 
 
@@ -610,6 +626,14 @@ def latest_start(on: dt.date, years: int) -> dt.date:
     return start
 
 
+def latest_start_months(on: dt.date, months: int) -> dt.date:
+    """As `latest_start`, for whole calendar months (add_months never goes backwards either)."""
+    start = add_months(on, -months)
+    while add_months(start + dt.timedelta(days=1), months) <= on:
+        start += dt.timedelta(days=1)
+    return start
+
+
 def _sum(expressions):
     total = None
     for expression in expressions:
@@ -640,7 +664,10 @@ def shortlist(officer_condition, on: dt.date, horizon: dt.date) -> tuple[list[Ca
             parts.append(rows.c.hire_date <= latest_start(day, rule.min_service_years))
         if rule.min_years_in_tier is not None:
             parts.append(rows.c.since <= latest_start(day, rule.min_years_in_tier))
-        return [sa.or_(*parts)] if len(parts) == 2 and rule.tenure_either else parts
+        parts = [sa.or_(*parts)] if len(parts) == 2 and rule.tenure_either else parts
+        if rule.min_months_in_tier:
+            parts.append(rows.c.since <= latest_start_months(day, rule.min_months_in_tier))
+        return parts
 
     reached = [sa.and_(base.c.tier_id == tier_id, *tenure(base, rule, horizon)) for tier_id, rule in ruled.items()]
     pool = sa.select(base).where(sa.or_(sa.false(), *reached)).cte("pool")

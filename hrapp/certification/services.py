@@ -25,6 +25,7 @@ from hrapp.certification import rules
 from hrapp.certification.models import (
     COURSE_CATEGORIES,
     GRADES,
+    TIER_LABELS,
     AnnualResult,
     AnnualStepRun,
     Attendance,
@@ -36,9 +37,12 @@ from hrapp.certification.models import (
     TrainingSession,
 )
 from hrapp.core.db import today, utcnow
+from hrapp.core.i18n import N_, label_msgid
 from hrapp.core.permissions import Role, can_edit_officer, has_role
 from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
+from hrapp.notifications.services import notify, officer_accounts
+from hrapp.officers import hooks as officer_hooks
 from hrapp.officers.models import Officer
 
 QUALIFIED = 3  # 合格
@@ -56,13 +60,14 @@ DEFAULT_RULES_FROM = dt.date(2016, 1, 1)
 # DOMAIN.md's default promotion rules, per target tier code.
 DEFAULT_RULES = {
     "junior": {
+        "min_months_in_tier": 3,
         "training_hours": decimal.Decimal(40),
         "training_window_months": 12,
         "course_category": "induction",
         "exam_required": True,
         "exam_min_score": 60,
         "exam_window_months": 12,
-        "note": "见习期满：岗前培训≥40学时且入职考试≥60分",
+        "note": "见习期满3个月：岗前培训≥40学时且入职考试≥60分",
     },
     "intermediate": {
         "min_years_in_tier": 4,
@@ -92,6 +97,7 @@ DEFAULT_RULES = {
 RULE_FIELDS = (
     "min_service_years",
     "min_years_in_tier",
+    "min_months_in_tier",
     "tenure_either",
     "training_hours",
     "training_window_months",
@@ -169,6 +175,7 @@ def rule_errors(values: dict) -> list[tuple[str, str]]:
     for field in (
         "min_service_years",
         "min_years_in_tier",
+        "min_months_in_tier",
         "training_window_months",
         "exam_window_months",
         "grade_years",
@@ -323,6 +330,21 @@ def add_tier_record(
     return record
 
 
+def start_probation(officer: Officer, acting) -> TierRecord | None:
+    """Every new hire starts at probation (见习) step 1 on the hire date, so promotion sees them
+    from day one. Registered with the officers domain, which calls it from `create_officer` (form
+    and import alike). Without a probation tier (defaults not initialised) nothing is recorded."""
+    probation = db.session.scalar(sa.select(Tier).where(Tier.ordinal == 0))
+    if probation is None:
+        return None
+    return add_tier_record(
+        officer, probation, step=1, start=officer.hire_date, reason="hire", acting=acting, check_permission=False
+    )
+
+
+officer_hooks.register_officer_created(start_probation)
+
+
 # --- annual results ----------------------------------------------------------------------------
 
 
@@ -359,6 +381,30 @@ def _open_case_exists(officer_id: int) -> bool:
     )
 
 
+def _refuse_before_approved_change(officer_id: int, effective_on: dt.date) -> None:
+    """An approved change already wrote the tier record from its (later) date: a new case must
+    start after it, since it builds on the tier that change leaves the officer in."""
+    pending = db.session.scalar(
+        sa.select(PromotionCase)
+        .where(
+            PromotionCase.officer_id == officer_id,
+            PromotionCase.status == "approved",
+            PromotionCase.effective_on > effective_on,
+        )
+        .order_by(PromotionCase.effective_on.desc())
+        .limit(1)
+    )
+    if pending is not None:
+        raise Conflict(
+            _(
+                "An approved change to %(tier)s takes effect on %(date)s; a new case can only take effect after it.",
+                tier=pending.to_tier.label,
+                date=pending.effective_on.isoformat(),
+            ),
+            field="effective_on",
+        )
+
+
 def propose_case(
     officer: Officer,
     *,
@@ -378,6 +424,7 @@ def propose_case(
         raise DomainError(_("Unknown case type."), field="kind")
     if _open_case_exists(officer.id):
         raise Conflict(_("This officer already has a case awaiting a decision."))
+    _refuse_before_approved_change(officer.id, effective_on)
     current = tier_on(officer.id, effective_on)
     if current is None:
         raise DomainError(
@@ -503,7 +550,40 @@ def decide_case(case: PromotionCase, *, approve: bool, comment: str, acting) -> 
     case.decided_at = utcnow()
     case.decision_comment = comment
     db.session.flush()
+    _tell_decision(case)
     return case
+
+
+def _tell_decision(case: PromotionCase) -> None:
+    """The officer and the clerk who proposed the case hear of the decision."""
+    to_tier = db.session.get(Tier, case.to_tier_id)
+    params = {
+        "name": case.officer.name,
+        "label": label_msgid(TIER_LABELS.get(to_tier.code, to_tier.code)),
+        "date": case.effective_on.isoformat(),
+    }
+    if case.status == "approved":
+        message = N_("The tier change of %(name)s to %(label)s from %(date)s was approved.")
+    else:
+        message = N_("The tier change of %(name)s to %(label)s was rejected.")
+    key = f"case-decided:{case.id}"
+    if case.proposed_by_id is not None:
+        notify(
+            [case.proposed_by_id],
+            kind="promotion",
+            message=message,
+            params=params,
+            link=f"/certification/cases/{case.id}",
+            key=key,
+        )
+    notify(
+        officer_accounts([case.officer_id])[case.officer_id],
+        kind="promotion",
+        message=message,
+        params=params,
+        link="/me",
+        key=key,
+    )
 
 
 # --- annual step increments --------------------------------------------------------------------

@@ -109,13 +109,20 @@ def _panel_context(officer: Officer, user):
         context.update(
             eligibility=rules.eligibility_of(officer.id, on),
             results=queries.annual_results(officer.id),
-            hours_by_year=queries.hours_by_year(officer.id),
+            hours_by_year=queries.hours_by_year(officer.id, officer.hire_date, on),
             requirement=requirement,
             attendance=queries.attendance_of(officer.id, limit=20),
             cases=queries.officer_cases(officer.id) if staff else [],
+            in_progress=_in_progress_shown(officer, on, staff),
             can_edit=can_edit_officer(user, officer),
         )
     return context
+
+
+def _in_progress_shown(officer: Officer, on, staff: bool):
+    """HR sees any change under way; the officer sees only an approved one (a proposal is HR's)."""
+    change = queries.changes_in_progress([officer.id], on).get(officer.id)
+    return change if change is not None and (staff or change.status == "approved") else None
 
 
 panels.register_panel("certification/_panel.html", _panel_context, order=20)
@@ -132,8 +139,6 @@ def candidates():
     street_id = request.args.get("street_id", type=int)
     if current_user.street_id:
         street_id = current_user.street_id
-    elif street_id is None and "street_id" not in request.args and streets:
-        street_id = streets[0][0]
     months = min(max(request.args.get("months", 6, type=int) or 6, 1), 36)
     view = request.args.get("view") if request.args.get("view") in ("eligible", "upcoming") else "eligible"
     q = (request.args.get("q") or "").strip()
@@ -147,6 +152,7 @@ def candidates():
         "certification/candidates.html",
         result=result,
         page=page,
+        in_progress=queries.changes_in_progress([item.officer_id for item in page.items], on),
         view=view,
         months=months,
         q=q,
@@ -278,6 +284,7 @@ def case_new(officer_id: int):
         officer=officer,
         form=form,
         current=current,
+        in_progress=queries.changes_in_progress([officer.id], on).get(officer.id),
         eligibility=rules.eligibility_of(officer.id, on),
     )
 

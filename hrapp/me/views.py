@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from hrapp.core.db import today, utcnow
@@ -53,15 +53,26 @@ def _own_profile(revealed_id: str | None = None):
 @bp.route("/me")
 @role_required(Role.OFFICER)
 def profile():
+    # Shown once after the (logged) reveal: the session holds only a flag, never the number.
+    if session.pop(REVEALED_FLAG, None) == current_user.officer_id and current_user.officer_id:
+        officer = officer_queries.get_visible_officer(current_user, current_user.officer_id)
+        if officer is not None:
+            return _own_profile(revealed_id=officer.id_number)
     return _own_profile()
+
+
+REVEALED_FLAG = "me_id_revealed"
 
 
 @bp.route("/me/reveal-id", methods=["POST"])
 @role_required(Role.OFFICER)
 def reveal_id():
+    """Log the reveal, then redirect: the page that shows the number is a GET, so a refresh
+    neither re-posts nor shows it again."""
     officer = officer_queries.get_visible_officer(current_user, current_user.officer_id or 0)
     if officer is None:
         abort(404)
-    number = officer_services.reveal_id_number(officer, acting=current_user)
+    officer_services.reveal_id_number(officer, acting=current_user)
     db.session.commit()
-    return _own_profile(revealed_id=number)
+    session[REVEALED_FLAG] = officer.id
+    return redirect(url_for("me.profile"))

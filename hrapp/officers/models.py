@@ -105,6 +105,14 @@ class Officer(Audited, TimestampMixin, db.Model):
     def sex_label(self) -> str:
         return str(SEXES.get(self.sex, self.sex))
 
+    @property
+    def education_label(self) -> str:
+        return str(EDUCATION.get(self.education, self.education or ""))
+
+    @property
+    def political_status_label(self) -> str:
+        return str(POLITICAL_STATUS.get(self.political_status, self.political_status or ""))
+
 
 class Posting(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     """An officer serving a grid over [effective_from, effective_to). One grid, one officer:

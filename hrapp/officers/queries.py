@@ -11,8 +11,13 @@ from sqlalchemy.orm import joinedload
 
 from hrapp.core.permissions import can_edit_officer, officer_scope, street_scope
 from hrapp.extensions import db
+from hrapp.officers import hooks
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Community, Grid, Street
+
+# The directory's sortable columns. Only these keys reach the ORDER BY (never the user's text),
+# and none of them is a masked value: sorting by ID number would reveal the hidden digits' order.
+SORT_KEYS = ("name", "employee_no", "street", "tier", "hire_date")
 
 
 @dataclasses.dataclass
@@ -21,14 +26,17 @@ class DirectoryFilter:
     street_id: int | None = None
     community_id: int | None = None
     status: str = ""
+    sort: str = ""  # a key of SORT_KEYS, '-' in front for descending
 
     @classmethod
     def from_args(cls, args) -> DirectoryFilter:
+        sort = args.get("sort") or ""
         return cls(
             q=(args.get("q") or "").strip(),
             street_id=args.get("street_id", type=int) or None,
             community_id=args.get("community_id", type=int) or None,
             status=args.get("status") or "",
+            sort=sort if sort.removeprefix("-") in SORT_KEYS else "",
         )
 
     def as_args(self) -> dict:
@@ -87,7 +95,41 @@ def directory(user, filters: DirectoryFilter, on: dt.date):
         stmt = stmt.where(Officer.id.in_(in_community))
     if filters.status:
         stmt = stmt.where(Officer.status == filters.status)
-    return stmt.order_by(Officer.employee_no)
+    return _sorted(stmt, filters.sort, on)
+
+
+def _sorted(stmt, sort: str, on: dt.date):
+    """Order by a whitelisted column, then by id so equal values keep a stable order across pages.
+    The tier comes from the domain that owns tiers (`hooks.tier_source`), joined set-based."""
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    columns = {
+        "name": [Officer.name],
+        "employee_no": [Officer.employee_no],
+        "hire_date": [Officer.hire_date],
+    }.get(key)
+    if key == "street":
+        stmt = stmt.join(Street, Street.id == Officer.street_id)
+        columns = [Street.code]
+    elif key == "tier" and (source := hooks.tier_source()) is not None:
+        tiers = source.current(on).subquery("current_tier")
+        stmt = stmt.outerjoin(tiers, tiers.c.officer_id == Officer.id)
+        # No tier on record sorts below the lowest tier.
+        columns = [sa.func.coalesce(tiers.c.ordinal, -1), sa.func.coalesce(tiers.c.step, 0)]
+    if columns is None:
+        return stmt.order_by(Officer.employee_no, Officer.id)
+    return stmt.order_by(*(column.desc() if descending else column for column in columns), Officer.id)
+
+
+def current_tiers(officer_ids: list[int], on: dt.date) -> dict[int, str]:
+    """Officer id → their tier and step on `on`, labelled: one query (none without a tier source)."""
+    source = hooks.tier_source()
+    if source is None or not officer_ids:
+        return {}
+    tiers = source.current(on).subquery("current_tier")
+    rows = db.session.execute(
+        sa.select(tiers.c.officer_id, tiers.c.code, tiers.c.step).where(tiers.c.officer_id.in_(officer_ids))
+    )
+    return {row.officer_id: f"{source.label(row.code)} · {row.step}" for row in rows}
 
 
 def current_postings(officer_ids: list[int], on: dt.date) -> dict[int, Posting]:

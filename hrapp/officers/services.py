@@ -22,6 +22,7 @@ from hrapp.core.db import today
 from hrapp.core.permissions import can_edit_officer, can_reveal_id_number
 from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
+from hrapp.officers import hooks
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, STATUSES, Officer, Posting
 from hrapp.org.models import Community, Grid
 
@@ -124,6 +125,8 @@ def _apply(officer: Officer, values: dict) -> None:
 
 
 def create_officer(values: dict, *, acting) -> Officer:
+    """A new officer; the domains registered in `hooks` add what a hire starts with (certification:
+    probation step 1 from the hire date)."""
     values = {"status": "active", **values}
     _raise_first(profile_errors(values))
     officer = Officer(street_id=values["street_id"])
@@ -132,6 +135,7 @@ def create_officer(values: dict, *, acting) -> Officer:
     _apply(officer, values)
     db.session.add(officer)
     db.session.flush()
+    hooks.officer_created(officer, acting)
     return officer
 
 

@@ -42,6 +42,7 @@ def directory():
         "officers/directory.html",
         page=page,
         postings=postings,
+        tiers=queries.current_tiers([officer.id for officer in page.items], on),
         filters=filters,
         streets=queries.street_choices(current_user),
         communities=queries.community_choices(current_user, filters.street_id),

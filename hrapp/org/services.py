@@ -1,4 +1,5 @@
-"""Changes to the organisation tree. Codes are unique; a grid's counts are never negative."""
+"""Changes to the organisation tree. Codes are unique; a grid's code starts with its community's;
+a grid's counts are never negative."""
 
 from __future__ import annotations
 
@@ -52,6 +53,14 @@ def save_community(community: Community | None, *, street_id: int, code: str, na
     return community
 
 
+def grid_code_matches(code: str, community_code: str) -> bool:
+    """A grid's code is its community's code, '-', then the grid's own part (FT03-02 ▸ FT03-02-07),
+    so a code tells where the grid lies. Grids saved before this rule keep their codes until
+    their code or community changes."""
+    prefix = f"{community_code}-"
+    return code.startswith(prefix) and len(code) > len(prefix)
+
+
 def save_grid(grid: Grid | None, *, community_id: int, acting, **values) -> Grid:
     community = db.session.get(Community, community_id)
     if community is None or not can_edit_street(acting, community.street_id):
@@ -65,6 +74,17 @@ def save_grid(grid: Grid | None, *, community_id: int, acting, **values) -> Grid
             raise DomainError(
                 _("A grid cannot move to another street; retire it and create a new grid there."), field="community_id"
             )
+    code = (values.get("code") or "").strip()
+    if (grid is None or grid.code != code or grid.community_id != community_id) and not grid_code_matches(
+        code, community.code
+    ):
+        raise DomainError(
+            _(
+                "A grid's code starts with its community's code: %(prefix)s followed by the grid's number.",
+                prefix=f"{community.code}-",
+            ),
+            field="code",
+        )
     grid = grid or Grid()
     db.session.add(grid)
     grid.community_id = community_id

@@ -94,6 +94,34 @@ def test_probation_to_junior_eligible_with_40_induction_hours_and_a_passed_exam(
     assert rules.eligibility_of(officer.id, D(2020, 7, 1)).eligible
 
 
+def test_probation_lasts_at_least_three_months_by_default(officer):
+    # Induction and exam done in the first month: still not eligible before three months in probation.
+    history(officer, ("probation", D(2020, 3, 1)))
+    exam = course("induction", 2, is_exam=True, pass_score=60)
+    attend(officer, session(exam, D(2020, 3, 20)), score=75)
+    trained(officer, D(2020, 3, 10), 38, category="induction")
+    early = rules.eligibility_of(officer.id, D(2020, 4, 1))
+    assert not early.eligible
+    assert [c.key for c in early.missing] == ["tier_months"]
+    assert criterion(officer, D(2020, 5, 31), "tier_months").reached_on == D(2020, 6, 1)
+    assert not rules.eligibility_of(officer.id, D(2020, 5, 31)).eligible
+    assert rules.eligibility_of(officer.id, D(2020, 6, 1)).eligible
+
+
+def test_the_probation_months_are_a_rule_parameter(officer, world):
+    tiers = ladder()
+    services.new_rule_version(
+        tiers["junior"],
+        {"min_months_in_tier": 6, "training_window_months": 12, "exam_window_months": 12},
+        effective_from=D(2020, 1, 1),
+        acting=world.admin,
+    )
+    history(officer, ("probation", D(2020, 3, 1)))
+    assert not rules.eligibility_of(officer.id, D(2020, 8, 31)).eligible
+    assert rules.eligibility_of(officer.id, D(2020, 9, 1)).eligible
+    assert "6" in criterion(officer, D(2020, 9, 1), "tier_months").text
+
+
 def test_last_two_annual_grades_must_be_qualified_or_better(officer):
     history(officer, ("junior", D(2020, 3, 1)))
     on = D(2025, 6, 1)

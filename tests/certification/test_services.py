@@ -277,3 +277,90 @@ def test_the_bulk_attendance_roster_lists_only_officers_hired_by_the_session_dat
     }
     assert world.officer.name in names
     assert world.colleague.name not in names
+
+
+# --- a new officer starts at probation ------------------------------------------------------
+
+
+def test_a_new_officer_starts_at_probation_step_1_on_the_hire_date(world):
+    from hrapp.officers import services as officer_services
+    from tests.factories import valid_id_number
+
+    ladder()
+    officer = officer_services.create_officer(
+        {
+            "employee_no": "N0001",
+            "name": "赵六",
+            "id_number": valid_id_number(D(1992, 8, 8), male=False),
+            "hire_date": D(2026, 9, 1),
+            "street_id": world.street.id,
+        },
+        acting=world.street_hr,
+    )
+    assert records_of(officer) == [("probation", 1, D(2026, 9, 1), None, "hire")]
+    assert services.tier_on(officer.id, D(2026, 10, 1)).tier.code == "probation"
+
+
+def test_without_a_ladder_a_new_officer_gets_no_tier_and_no_error(world):
+    from hrapp.officers import services as officer_services
+    from tests.factories import valid_id_number
+
+    officer = officer_services.create_officer(
+        {
+            "employee_no": "N0002",
+            "name": "钱七",
+            "id_number": valid_id_number(D(1990, 1, 2)),
+            "hire_date": D(2026, 9, 1),
+            "street_id": world.street.id,
+        },
+        acting=world.hr,
+    )
+    assert records_of(officer) == []
+
+
+def test_officers_created_by_the_import_start_at_probation_too(world):
+    import csv
+    import io
+
+    from hrapp.core import importing
+    from hrapp.officers.importing import officer_import_spec
+    from hrapp.officers.models import Officer
+    from tests.factories import valid_id_number
+
+    ladder()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["employee_no", "name", "id_number", "street", "hire_date"])
+    writer.writerow(["N0101", "孙七", valid_id_number(D(1991, 3, 4)), world.street.code, "2026-08-01"])
+    report = importing.run_import(
+        officer_import_spec(world.hr), io.BytesIO(text.getvalue().encode("utf-8-sig")), "officers.csv", dry_run=False
+    )
+    assert report.ok and report.created == 1
+    officer = db.session.scalar(sa.select(Officer).where(Officer.employee_no == "N0101"))
+    assert records_of(officer) == [("probation", 1, D(2026, 8, 1), None, "hire")]
+
+
+def test_a_decision_is_told_to_the_officer_and_the_proposing_clerk(world):
+    from hrapp.notifications.models import Notification
+
+    tiers = ladder()
+    history(world.officer, ("junior", D(2018, 3, 1)))
+    case = services.propose_case(
+        world.officer,
+        kind="demotion",
+        to_tier=tiers["probation"],
+        effective_on=D(2024, 1, 1),
+        reason="连续两年不合格",
+        acting=world.street_hr,
+    )
+    services.decide_case(case, approve=False, comment="证据不足", acting=world.admin)
+
+    notices = db.session.scalars(sa.select(Notification).where(Notification.kind == "promotion")).all()
+    assert sorted((n.user_id, n.link) for n in notices) == sorted(
+        [(world.street_hr.id, f"/certification/cases/{case.id}"), (world.officer_user.id, "/me")]
+    )
+    from flask_babel import force_locale
+
+    with force_locale("zh_CN"):
+        texts = [n.text for n in notices]
+    assert all(world.officer.name in text and "见习" in text and "驳回" in text for text in texts), texts

@@ -9,6 +9,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from hrapp.certification import services
 from hrapp.certification.models import Attendance, PromotionCase, TierRecord
 from hrapp.extensions import db
 from tests.certification import helpers
@@ -233,3 +234,140 @@ def test_a_refused_course_edit_stays_on_that_courses_form(world, app):
     assert "C-2 信息采集" in page  # the heading still names the course being edited
     db.session.expire_all()
     assert db.session.get(Course, second.id).code == "C-2"
+
+
+def test_a_future_dated_approval_is_shown_and_not_offered_again(app, eligible_pair):
+    world = eligible_pair
+    tiers = helpers.ladder()
+    effective = dt.date.today() + dt.timedelta(days=40)
+    case = services.propose_case(
+        world.officer,
+        kind="promotion",
+        to_tier=tiers["intermediate"],
+        effective_on=effective,
+        reason="按期晋升",
+        acting=world.street_hr,
+    )
+    services.decide_case(case, approve=True, comment="同意", acting=world.admin)
+    db.session.commit()
+    hr = client_as(app, world, "street_hr", isolated=True)
+    expected = f"已批准 → 中级，{effective.isoformat()} 生效"
+
+    profile = hr.get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    assert expected in profile
+    assert f"/certification/officers/{world.officer.id}/cases/new" not in profile
+    assert "符合条件" not in profile.split('data-testid="eligibility-verdict"')[1].split("</p>")[0]
+
+    candidates = hr.get("/certification/candidates").get_data(as_text=True)
+    assert expected in candidates
+    assert f"/certification/officers/{world.officer.id}/cases/new" not in candidates
+
+    own = client_as(app, world, "officer", isolated=True).get("/me").get_data(as_text=True)
+    assert expected in own
+
+    form = hr.get(f"/certification/officers/{world.officer.id}/cases/new").get_data(as_text=True)
+    assert 'data-testid="case-in-progress"' in form and expected in form
+    # A second case before the approved one takes effect is refused with the reason, not a 500.
+    response = hr.post(
+        f"/certification/officers/{world.officer.id}/cases/new",
+        data={
+            "kind": "promotion",
+            "to_tier_id": tiers["intermediate"].id,
+            "to_step": 1,
+            "effective_on": dt.date.today().isoformat(),
+            "reason": "again",
+        },
+    )
+    assert response.status_code == 200
+    assert effective.isoformat() in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(PromotionCase.id))) == 1
+
+
+def test_a_proposal_awaiting_a_decision_is_shown_to_hr_but_not_to_the_officer(app, eligible_pair):
+    world = eligible_pair
+    services.propose_case(
+        world.officer,
+        kind="promotion",
+        to_tier=helpers.ladder()["intermediate"],
+        effective_on=dt.date.today(),
+        reason="",
+        acting=world.street_hr,
+    )
+    db.session.commit()
+    profile = client_as(app, world, "street_hr", isolated=True).get(f"/officers/{world.officer.id}")
+    assert 'data-testid="change-in-progress"' in profile.get_data(as_text=True)
+    own = client_as(app, world, "officer", isolated=True).get("/me").get_data(as_text=True)
+    assert 'data-testid="change-in-progress"' not in own
+
+
+def test_the_yearly_hours_table_lists_every_year_of_service_with_zero_hours_too(app, world):
+    from hrapp.certification import queries
+
+    officer = world.officer
+    officer.hire_date = D(2021, 5, 1)
+    helpers.trained(officer, D(2021, 6, 1), 40)
+    helpers.trained(officer, D(2023, 3, 1), 12.5)
+    db.session.commit()
+    rows = queries.hours_by_year(officer.id, officer.hire_date, D(2024, 2, 1))
+    assert [(year, str(hours)) for year, hours in rows] == [
+        (2024, "0.0"),
+        (2023, "12.5"),
+        (2022, "0.0"),
+        (2021, "40.0"),
+    ]
+    body = client_as(app, world, "street_hr").get(f"/officers/{officer.id}").get_data(as_text=True)
+    table = body.split('data-testid="hours-by-year"')[1].split("</table>")[0]
+    assert f"<td>{dt.date.today().year}</td>" in table and "<td>2022</td><td>0.0</td>" in table
+
+
+def test_the_annual_result_form_preselects_no_grade_and_requires_one(app, world):
+    client = client_as(app, world, "street_hr", isolated=True)
+    url = f"/certification/officers/{world.officer.id}/annual-results"
+    form = client.get(url).get_data(as_text=True).split('name="grade"')[1].split("</select>")[0]
+    assert '<option selected value="">' in form
+    assert form.count("selected") == 1
+    response = client.post(url, data={"year": dt.date.today().year - 1, "grade": ""})
+    assert response.status_code == 200
+    assert "请选择考核等次" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("annual_results"))) == 0
+
+
+def test_the_candidates_page_opens_on_all_streets_for_a_district_clerk(app, eligible_pair):
+    world = eligible_pair
+    body = client_as(app, world, "hr_clerk", isolated=True).get("/certification/candidates").get_data(as_text=True)
+    assert world.officer.name in body and world.stranger.name in body
+    streets = body.split('name="street_id"')[1].split("</select>")[0]
+    assert "selected" not in streets  # the first option, 全部街道, shows
+
+
+def test_session_pages_keep_the_promotions_sub_navigation(app, world):
+    course = helpers.course()
+    training = helpers.session(course, D(2024, 5, 1))
+    db.session.commit()
+    client = client_as(app, world, "street_hr", isolated=True)
+    for url in (
+        f"/certification/sessions/{training.id}",
+        f"/certification/sessions/{training.id}/attendance",
+        f"/certification/sessions/{training.id}/import",
+        "/certification/sessions/new",
+    ):
+        body = client.get(url).get_data(as_text=True)
+        assert "nav-tabs" in body, url
+        active = body.split('aria-current="page"')[0].rsplit("<a ", 1)[1]
+        assert "/certification/sessions" in active and "active" in active, url
+
+
+def test_each_row_of_the_cases_list_opens_its_case(app, eligible_pair):
+    world = eligible_pair
+    case = services.propose_case(
+        world.officer,
+        kind="promotion",
+        to_tier=helpers.ladder()["intermediate"],
+        effective_on=dt.date.today(),
+        reason="x",
+        acting=world.street_hr,
+    )
+    db.session.commit()
+    body = client_as(app, world, "street_hr", isolated=True).get("/certification/cases").get_data(as_text=True)
+    row = body.split('<tr class="row-link">')[1].split("</tr>")[0]
+    assert f'class="stretched-link" href="/certification/cases/{case.id}"' in row

@@ -8,5 +8,6 @@ ROUTES = {
         "GET": {"admin": 200, "hr_clerk": 200, "street_hr": 200, "inspector": 200, "officer": 200, "anonymous": 302},
     },
     "me.profile": {"params": lambda world: {}, "GET": OFFICER_ONLY},
-    "me.reveal_id": {"params": lambda world: {}, "POST": OFFICER_ONLY},
+    # The reveal redirects to /me (a refresh must not re-post).
+    "me.reveal_id": {"params": lambda world: {}, "POST": {**OFFICER_ONLY, "officer": 302}},
 }

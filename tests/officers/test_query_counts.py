@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
+from hrapp.certification import services
+from hrapp.certification.models import Tier, TierRecord
 from hrapp.core import idcard
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
@@ -50,14 +53,34 @@ def add_officers(world, count: int) -> None:
     db.session.commit()
 
 
-def test_directory_query_count_does_not_grow_with_page_size(app, world, query_counter):
+def add_tiers(codes_by_officer: dict[int, str]) -> None:
+    """Bulk tier records from 2015 (the default ladder)."""
+    services.ensure_defaults()
+    tiers = {tier.code: tier.id for tier in db.session.scalars(sa.select(Tier))}
+    db.session.execute(
+        sa.insert(TierRecord),
+        [
+            {"officer_id": officer_id, "tier_id": tiers[code], "step": 1 + officer_id % 3, "reason": "hire",
+             "effective_from": dt.date(2015, 1, 1), "note": ""}
+            for officer_id, code in codes_by_officer.items()
+        ],
+    )  # fmt: skip
+    db.session.commit()
+
+
+@pytest.mark.parametrize("sort", ["", "tier", "-tier", "street", "name"])
+def test_directory_query_count_does_not_grow_with_page_size(app, world, query_counter, sort):
     add_officers(world, 120)
+    ids = db.session.scalars(sa.select(Officer.id).where(Officer.employee_no.like("Q%"))).all()
+    add_tiers({officer_id: ("junior", "intermediate", "senior")[n % 3] for n, officer_id in enumerate(ids)})
     client = client_as(app, world, "admin", isolated=True)
     counts = {}
     for per_page in (10, 100):
         with query_counter() as statements:
-            page = client.get(f"/officers/?per_page={per_page}").get_data(as_text=True)
+            page = client.get(f"/officers/?per_page={per_page}&sort={sort}").get_data(as_text=True)
         assert page.count("/officers/") >= per_page
+        assert page.count('data-testid="tier"') == per_page
+        assert page.count("初级 · ") + page.count("中级 · ") + page.count("高级 · ") >= per_page - 3
         counts[per_page] = len(statements)
     assert counts[10] == counts[100], counts
     assert 3 <= counts[100] <= 12

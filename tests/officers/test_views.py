@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -326,11 +327,17 @@ def test_reveal_id_shows_the_number_and_logs_the_reader(world, as_user):
     assert (event.actor_name, event.officer_id) == ("street_hr", world.officer.id)
 
 
-def test_own_profile_reveal_is_logged(world, as_user):
-    page = as_user("officer").post("/me/reveal-id").get_data(as_text=True)
-    assert world.officer.id_number in page
+def test_own_profile_reveal_is_logged_and_redirects_so_a_refresh_does_not_repost(world, as_user):
+    client = as_user("officer")
+    response = client.post("/me/reveal-id")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/me")
+    assert world.officer.id_number not in response.get_data(as_text=True)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "reveal_id"))
     assert (event.actor_name, event.officer_id) == ("officer", world.officer.id)
+    assert world.officer.id_number in client.get("/me").get_data(as_text=True)
+    # A refresh of /me shows the masked number again and logs nothing more.
+    assert world.officer.id_number not in client.get("/me").get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "reveal_id")) == 1
 
 
 def test_own_profile_shows_own_data_only(world, as_user):
@@ -392,3 +399,82 @@ def test_posting_without_choosing_a_grid_is_refused(world, as_user):
     )
     assert "Choose a grid." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(Posting.id).where(Posting.officer_id == world.colleague.id)) is None
+
+
+def test_without_a_vacant_grid_the_profile_says_so_and_links_to_creating_one(world, as_user):
+    client = as_user("street_hr")
+    page = client.get(f"/officers/{world.colleague.id}").get_data(as_text=True)
+    assert 'data-testid="no-vacant-grid"' not in page  # world.free_grid is vacant
+    world.free_grid.active = False
+    db.session.commit()
+    page = client.get(f"/officers/{world.colleague.id}").get_data(as_text=True)
+    hint = page.split('data-testid="no-vacant-grid"')[1].split("</div>")[0]
+    assert "No grid of 甲街道 is vacant" in hint and 'href="/org/grids/new"' in hint
+
+
+def test_the_profile_shows_education_and_political_status_and_a_dash_for_empty_values(world, as_user):
+    world.officer.education, world.officer.political_status, world.officer.phone = "bachelor", "cpc_member", ""
+    db.session.commit()
+    page = as_user("street_hr").get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" data-testid="education">Bachelor</dd>' in page
+    assert '<dd class="col-sm-8" data-testid="political-status">CPC member</dd>' in page
+    world.officer.education, world.officer.political_status = None, None
+    db.session.commit()
+    page = as_user("street_hr").get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    assert '<dd class="col-sm-8" data-testid="education">—</dd>' in page
+    facts = page.split('<dl class="row profile')[1].split("</dl>")[0]
+    assert '<dd class="col-sm-8"></dd>' not in facts
+
+
+def directory_order(client, query: str) -> list[str]:
+    page = client.get(f"/officers/?per_page=200&{query}").get_data(as_text=True)
+    body = page.split('data-testid="directory"')[1].split("</tbody>")[0]
+    return [row.split('<td class="mono">')[1].split("<")[0] for row in body.split("<tr>")[2:]]
+
+
+def test_the_directory_shows_each_officers_tier_and_sorts_by_it(world, as_user):
+    from tests.certification import helpers
+
+    helpers.history(world.officer, ("probation", dt.date(2020, 1, 1)), ("junior", dt.date(2020, 7, 1), 3))
+    helpers.history(world.colleague, ("probation", dt.date(2024, 1, 1)))
+    db.session.commit()
+    client = as_user("admin")
+    page = client.get("/officers/").get_data(as_text=True)
+    assert "Junior (初级) · 3" in page and "Probation (见习) · 1" in page
+    by_tier = directory_order(client, "sort=tier")
+    # No tier (stranger) first, then probation, then junior; descending reverses the tiers.
+    assert by_tier == [world.stranger.employee_no, world.colleague.employee_no, world.officer.employee_no]
+    assert directory_order(client, "sort=-tier") == list(reversed(by_tier))
+
+
+@pytest.mark.parametrize("key", ["name", "employee_no", "street", "tier", "hire_date"])
+def test_every_sortable_column_sorts_both_ways_with_a_stable_order(world, as_user, key):
+    for n in range(4):  # equal values: the order between them must not change
+        OfficerFactory(street=world.street, name="同名", hire_date=dt.date(2019, 1, 1), employee_no=f"Z{n}")
+    db.session.commit()
+    client = as_user("admin")
+    ascending = directory_order(client, f"sort={key}")
+    assert ascending == directory_order(client, f"sort={key}")
+    descending = directory_order(client, f"sort=-{key}")
+    assert sorted(ascending) == sorted(descending) and len(ascending) == 7
+    officers = {o.employee_no: o for o in db.session.scalars(sa.select(Officer))}
+    value = {
+        "name": lambda o: o.name,
+        "employee_no": lambda o: o.employee_no,
+        "street": lambda o: o.street.code,
+        "tier": lambda o: 0,
+        "hire_date": lambda o: o.hire_date,
+    }[key]
+    values = [value(officers[no]) for no in ascending]
+    assert values == sorted(values)
+    ties = [no for no in ascending if officers[no].name == "同名"] if key == "name" else []
+    assert ties == sorted(ties, key=lambda no: officers[no].id)
+
+
+@pytest.mark.parametrize("sort", ["id_number", "-id_number", "name; DROP TABLE officers", "birth_date", "-"])
+def test_an_unknown_sort_key_falls_back_to_employee_numbers(world, as_user, sort):
+    client = as_user("admin")
+    response = client.get("/officers/", query_string={"sort": sort, "per_page": 200})
+    assert response.status_code == 200
+    assert directory_order(client, urlencode({"sort": sort})) == sorted(directory_order(client, ""))
+    assert 'data-sort="id_number"' not in response.get_data(as_text=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from hrapp.errors import Conflict, PermissionDenied
+from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
 from hrapp.org import queries, services
 from hrapp.org.models import Community, Grid
@@ -51,11 +51,37 @@ def test_street_hr_cannot_add_a_grid_to_another_street(world):
 
 
 def test_creating_a_grid_through_the_form(world, as_user):
-    data = {**grid_values(), "community_id": str(world.community.id), "active": "y"}
+    code = f"{world.community.code}-07"
+    data = {**grid_values(code=code), "community_id": str(world.community.id), "active": "y"}
     response = as_user("street_hr").post("/org/grids/new", data=data)
     assert response.status_code == 302
-    grid = db.session.scalar(sa.select(Grid).where(Grid.code == "G-NEW"))
+    grid = db.session.scalar(sa.select(Grid).where(Grid.code == code))
     assert (grid.community_id, grid.grid_type, grid.households) == (world.community.id, "urban_village", 350)
+
+
+def test_a_grid_code_must_start_with_its_communitys_code(world, as_user):
+    other = db.session.get(Community, world.other_grid.community_id)
+    for code in (
+        "G-NEW",
+        f"{other.code}-01",
+        world.community.code,
+        f"{world.community.code}-",
+        f"X{world.community.code}-1",
+    ):
+        data = {**grid_values(code=code), "community_id": str(world.community.id), "active": "y"}
+        response = as_user("hr_clerk").post("/org/grids/new", data=data)
+        assert response.status_code == 200, code
+        assert f"{world.community.code}-" in response.get_data(as_text=True)
+        assert db.session.scalar(sa.select(Grid.id).where(Grid.code == code)) is None
+
+
+def test_a_grid_saved_before_the_code_rule_keeps_its_code_when_other_fields_change(world):
+    assert not services.grid_code_matches(world.grid.code, world.community.code)
+    values = {**grid_values(code=world.grid.code), "households": 410}
+    services.save_grid(world.grid, community_id=world.community.id, acting=world.hr, **values)
+    assert world.grid.households == 410
+    with pytest.raises(DomainError):
+        services.save_grid(world.grid, community_id=world.community.id, acting=world.hr, **{**values, "code": "G-X"})
 
 
 def test_negative_counts_are_refused_in_the_form(world, as_user):
