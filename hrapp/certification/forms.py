@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,14 +15,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hrapp.certification.models import COURSE_CATEGORIES, GRADES, RECORD_REASONS, SEVERITIES
-from hrapp.core.forms import select_choices
+from hrapp.core.forms import Form, select_choices
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class TierRecordForm(FlaskForm):
+class TierRecordForm(Form):
     tier_id = SelectField(_l("Tier"), coerce=int)
     step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
     start = DateField(_l("From"), validators=[DataRequired()])
@@ -37,14 +36,14 @@ class TierRecordForm(FlaskForm):
     submit = SubmitField(_l("Add tier record"))
 
 
-class AnnualResultForm(FlaskForm):
+class AnnualResultForm(Form):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     grade = SelectField(_l("Grade"), coerce=int, choices=select_choices(GRADES.items()))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Save annual result"))
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     kind = SelectField(
         _l("Type"), choices=select_choices([("promotion", _l("Promotion")), ("demotion", _l("Demotion"))])
     )
@@ -55,13 +54,13 @@ class CaseForm(FlaskForm):
     submit = SubmitField(_l("Propose"))
 
 
-class CaseEditForm(FlaskForm):
+class CaseEditForm(Form):
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = SelectField(
         _l("Decision"),
         choices=select_choices([("approve", _l("Approve")), ("reject", _l("Reject"))]),
@@ -71,7 +70,7 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Record decision"))
 
 
-class ReversalForm(FlaskForm):
+class ReversalForm(Form):
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Propose reversal"))
@@ -81,7 +80,7 @@ def _blank(choices) -> list:
     return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
 
 
-class RuleSetForm(FlaskForm):
+class RuleSetForm(Form):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     min_service_years = IntegerField(_l("Minimum years of service"), validators=[Optional(), NumberRange(min=0)])
     min_years_in_tier = IntegerField(
@@ -132,7 +131,7 @@ class RuleSetForm(FlaskForm):
         }
 
 
-class TierForm(FlaskForm):
+class TierForm(Form):
     annual_training_hours = DecimalField(
         _l("Required training hours per year"), places=1, validators=[InputRequired(), NumberRange(min=0)]
     )
@@ -140,7 +139,7 @@ class TierForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     category = SelectField(_l("Category"), choices=select_choices(COURSE_CATEGORIES.items()))
@@ -168,7 +167,7 @@ class CourseForm(FlaskForm):
         }
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     course_id = SelectField(_l("Course"), coerce=int)
     code = StringField(_l("Session code (optional)"), validators=[Optional(), Length(max=40)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
@@ -178,10 +177,10 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AnnualStepForm(FlaskForm):
+class AnnualStepForm(Form):
     grade_year = IntegerField(_l("Grade year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     submit = SubmitField(_l("Grant the steps"))
 
 
-class BulkAttendanceForm(FlaskForm):
+class BulkAttendanceForm(Form):
     """Only carries the CSRF token; the rows are read from the request by officer id."""
