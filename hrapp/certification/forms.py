@@ -87,7 +87,9 @@ class RuleSetForm(Form):
         _l("Minimum years in the current tier"), validators=[Optional(), NumberRange(min=0)]
     )
     tenure_either = BooleanField(_l("Either tenure criterion suffices"))
-    training_hours = DecimalField(_l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0)])
+    training_hours = DecimalField(
+        _l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0, max=9999)]
+    )
     training_window_months = IntegerField(
         _l("Training window (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
     )
@@ -133,7 +135,7 @@ class RuleSetForm(Form):
 
 class TierForm(Form):
     annual_training_hours = DecimalField(
-        _l("Required training hours per year"), places=1, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Required training hours per year"), places=1, validators=[InputRequired(), NumberRange(min=0, max=9999)]
     )
     max_step = IntegerField(_l("Highest step"), validators=[InputRequired(), NumberRange(min=1, max=8)])
     submit = SubmitField(_l("Save"))
@@ -143,7 +145,7 @@ class CourseForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     category = SelectField(_l("Category"), choices=select_choices(COURSE_CATEGORIES.items()))
-    hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(min=0)])
+    hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(min=0, max=9999)])
     is_exam = BooleanField(_l("Ends with an exam"))
     pass_score = IntegerField(_l("Pass score"), validators=[Optional(), NumberRange(min=0, max=100)])
     certificate_months = IntegerField(

@@ -587,7 +587,7 @@ def _decimal_arg(text: str | None):
         value = decimal.Decimal(text.strip())
     except decimal.InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite():
+    if not value.is_finite() or not 0 <= value <= 9999:
         raise ValueError(text)
     return value
 
