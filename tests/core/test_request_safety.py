@@ -196,7 +196,7 @@ def test_other_operational_errors_stay_errors(world, as_user, monkeypatch):
         as_user("hr_clerk").post(f"/officers/{officer.id}/edit", data=edit_data(officer, "1"))
 
 
-def test_sqlite_connections_wait_for_a_writer_and_use_wal(app):
+def test_sqlite_connections_wait_for_a_busy_writer(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
     with db.engine.connect() as connection:
