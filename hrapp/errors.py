@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -79,6 +79,16 @@ def register_error_handlers(app: Flask) -> None:
     def stale_data(error: StaleDataError):
         # Two saves of the same versioned record raced; the later one must not overwrite.
         db.session.rollback()
+        return _render(
+            409, _("Someone else changed this record while you were editing it. Reload it and make your change again.")
+        )
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Services check uniqueness first; a violation here means another request saved the same
+        # key between that check and this commit.
+        db.session.rollback()
+        current_app.logger.warning("constraint violated at commit: %s", error)
         return _render(
             409, _("Someone else changed this record while you were editing it. Reload it and make your change again.")
         )

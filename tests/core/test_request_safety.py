@@ -171,6 +171,22 @@ def test_a_save_that_loses_a_race_gets_the_conflict_page(world, as_user, monkeyp
     assert db.session.get(Officer, officer.id).name == "张三"
 
 
+def test_a_duplicate_saved_by_a_racing_request_gets_the_conflict_page(world, as_user, monkeypatch):
+    """Both requests passed the service's uniqueness check; the database refuses the second."""
+    from sqlalchemy.exc import IntegrityError
+
+    def racing(*args, **kwargs):
+        raise IntegrityError("INSERT INTO officers …", {}, Exception("UNIQUE constraint failed: officers.employee_no"))
+
+    monkeypatch.setattr(officer_services, "update_officer", racing)
+    officer = world.officer
+
+    response = as_user("hr_clerk").post(f"/officers/{officer.id}/edit", data=edit_data(officer, "1", name="张三丰"))
+
+    assert response.status_code == 409
+    assert "Someone else changed this record" in response.get_data(as_text=True)
+
+
 def test_a_locked_database_answers_busy_try_again(world, as_user, monkeypatch):
     def locked(*args, **kwargs):
         raise OperationalError("UPDATE officers …", {}, Exception("database is locked"))
