@@ -62,6 +62,16 @@ class Config:
     TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "120"))
 
     PAGE_SIZE = 50
+
+    # Uploads: a request body above MAX_CONTENT_LENGTH is refused with 413 before it is parsed. What
+    # one import may cost is bounded too (rows and columns read, seconds spent, bytes an XLSX
+    # unpacks to), and a checked file waits for its confirmation at most UPLOAD_MAX_AGE_SECONDS.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+    IMPORT_MAX_ROWS_READ = 60_000
+    IMPORT_MAX_COLUMNS = 100
+    IMPORT_MAX_SECONDS = 60
+    IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+    UPLOAD_MAX_AGE_SECONDS = 2 * 60 * 60
     SQLALCHEMY_RECORD_QUERIES = False
 
     @classmethod

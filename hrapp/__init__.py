@@ -11,6 +11,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     register_config(app, config)
     register_extensions(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -28,7 +29,6 @@ def register_config(app: Flask, config) -> None:
     app.config.from_object(config_class)
     app.config.update(config_class.init())
     app.config.update(overrides)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
 
 
 def register_extensions(app: Flask) -> None:
@@ -43,6 +43,12 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     import hrapp.models  # noqa: F401  (registers every table on the metadata)
+
+
+def register_request_guards(app: Flask) -> None:
+    from hrapp.core.http import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from hrapp.core.forms import select_choices
+from hrapp.core.forms import Form, select_choices
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -13,14 +12,14 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
@@ -30,7 +29,7 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=80)])
     role = SelectField(
@@ -47,6 +46,6 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=128)])
     submit = SubmitField(_l("Reset password"))

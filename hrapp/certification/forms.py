@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from hrapp.certification.models import COURSE_CATEGORIES, GRADES, RECORD_REASONS, SEVERITIES
-from hrapp.core.forms import select_choices
+from hrapp.core.forms import Form, select_choices
 
 
 def _optional_int(value):
@@ -27,7 +26,7 @@ def _blank(choices) -> list:
     return select_choices([("", "—")] + [(str(key), label) for key, label in choices])
 
 
-class TierRecordForm(FlaskForm):
+class TierRecordForm(Form):
     tier_id = SelectField(_l("Tier"), coerce=int)
     step = IntegerField(_l("Step"), default=1, validators=[InputRequired(), NumberRange(min=1, max=8)])
     start = DateField(_l("From"), validators=[DataRequired()])
@@ -41,7 +40,7 @@ class TierRecordForm(FlaskForm):
     submit = SubmitField(_l("Add tier record"))
 
 
-class AnnualResultForm(FlaskForm):
+class AnnualResultForm(Form):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     # No grade preselected: a grade is a decision the clerk makes, never a default.
     grade = SelectField(
@@ -54,7 +53,7 @@ class AnnualResultForm(FlaskForm):
     submit = SubmitField(_l("Save annual result"))
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     kind = SelectField(
         _l("Type"), choices=select_choices([("promotion", _l("Promotion")), ("demotion", _l("Demotion"))])
     )
@@ -65,13 +64,13 @@ class CaseForm(FlaskForm):
     submit = SubmitField(_l("Propose"))
 
 
-class CaseEditForm(FlaskForm):
+class CaseEditForm(Form):
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = SelectField(
         _l("Decision"),
         choices=select_choices([("approve", _l("Approve")), ("reject", _l("Reject"))]),
@@ -81,13 +80,13 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Record decision"))
 
 
-class ReversalForm(FlaskForm):
+class ReversalForm(Form):
     effective_on = DateField(_l("Effective from"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Propose reversal"))
 
 
-class RuleSetForm(FlaskForm):
+class RuleSetForm(Form):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     min_service_years = IntegerField(_l("Minimum years of service"), validators=[Optional(), NumberRange(min=0)])
     min_years_in_tier = IntegerField(
@@ -97,7 +96,9 @@ class RuleSetForm(FlaskForm):
     min_months_in_tier = IntegerField(
         _l("Minimum months in the current tier (always required)"), validators=[Optional(), NumberRange(min=0, max=120)]
     )
-    training_hours = DecimalField(_l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0)])
+    training_hours = DecimalField(
+        _l("Required training hours"), places=1, validators=[Optional(), NumberRange(min=0, max=9999)]
+    )
     training_window_months = IntegerField(
         _l("Training window (months)"), default=12, validators=[InputRequired(), NumberRange(min=1, max=120)]
     )
@@ -142,19 +143,19 @@ class RuleSetForm(FlaskForm):
         }
 
 
-class TierForm(FlaskForm):
+class TierForm(Form):
     annual_training_hours = DecimalField(
-        _l("Required training hours per year"), places=1, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Required training hours per year"), places=1, validators=[InputRequired(), NumberRange(min=0, max=9999)]
     )
     max_step = IntegerField(_l("Highest step"), validators=[InputRequired(), NumberRange(min=1, max=8)])
     submit = SubmitField(_l("Save"))
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     category = SelectField(_l("Category"), choices=select_choices(COURSE_CATEGORIES.items()))
-    hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(min=0)])
+    hours = DecimalField(_l("Hours"), places=1, validators=[InputRequired(), NumberRange(min=0, max=9999)])
     is_exam = BooleanField(_l("Ends with an exam"))
     pass_score = IntegerField(_l("Pass score"), validators=[Optional(), NumberRange(min=0, max=100)])
     certificate_months = IntegerField(
@@ -178,7 +179,7 @@ class CourseForm(FlaskForm):
         }
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     course_id = SelectField(_l("Course"), coerce=int)
     code = StringField(_l("Session code (optional)"), validators=[Optional(), Length(max=40)])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
@@ -188,10 +189,10 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AnnualStepForm(FlaskForm):
+class AnnualStepForm(Form):
     grade_year = IntegerField(_l("Grade year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     submit = SubmitField(_l("Grant the steps"))
 
 
-class BulkAttendanceForm(FlaskForm):
+class BulkAttendanceForm(Form):
     """Only carries the CSRF token; the rows are read from the request by officer id."""

@@ -41,6 +41,7 @@ from hrapp.certification.models import (
 from hrapp.core import importing
 from hrapp.core.db import paginate_rows, today
 from hrapp.core.forms import commit_or_refuse, select_choices
+from hrapp.core.http import int_arg
 from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, can_edit_officer, has_role, role_required
 from hrapp.errors import DomainError
@@ -451,7 +452,7 @@ def tier_edit(tier_id: int):
 @bp.route("/annual-steps")
 @role_required(*ADMIN)
 def annual_steps():
-    grade_year = request.args.get("grade_year", type=int) or today().year - 1
+    grade_year = int_arg("grade_year", low=2000, high=2100) or today().year - 1
     form = AnnualStepForm(formdata=None, grade_year=grade_year)
     page = paginate_rows(
         services.annual_step_candidates(grade_year),
@@ -593,7 +594,7 @@ def _decimal_arg(text: str | None):
         value = decimal.Decimal(text.strip())
     except decimal.InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite():
+    if not value.is_finite() or not 0 <= value <= 9999:
         raise ValueError(text)
     return value
 

@@ -91,9 +91,14 @@ def dialect_name() -> str:
 
 def paginate_rows(stmt, *, page: int | None = None, per_page: int = 50):
     """Like db.paginate, for a select of several entities or columns: items are row tuples."""
+    from flask import has_request_context
     from flask_sqlalchemy.pagination import SelectPagination
 
+    from hrapp.core.http import page_args
     from hrapp.extensions import db
+
+    if has_request_context():
+        page, per_page = page_args(page, per_page)
 
     class RowPagination(SelectPagination):
         def _query_items(self) -> list:

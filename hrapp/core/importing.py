@@ -15,15 +15,28 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
+import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from hrapp.extensions import db
 
 MAX_ROWS = 50_000
+
+# What reading one file may cost, whatever it declares (a 5 KB XLSX can claim a sheet of
+# A1:XFD1048576, or unpack to gigabytes). Overridden by the IMPORT_* settings of config.py.
+READ_LIMITS = {
+    "IMPORT_MAX_ROWS_READ": 60_000,  # rows read, blank ones included
+    "IMPORT_MAX_COLUMNS": 100,
+    "IMPORT_MAX_SECONDS": 60,
+    "IMPORT_MAX_UNPACKED_BYTES": 200 * 1024 * 1024,
+}
 
 
 @dataclasses.dataclass
@@ -121,30 +134,80 @@ def _decode(raw: bytes) -> str:
     raise ImportFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
 
 
+def read_limit(name: str) -> int:
+    if has_app_context():
+        return current_app.config.get(name, READ_LIMITS[name])
+    return READ_LIMITS[name]
+
+
+def _xlsx_rows(stream) -> Iterator[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
+    if unpacked > read_limit("IMPORT_MAX_UNPACKED_BYTES"):
+        raise ImportFileError(_("The workbook unpacks to more data than an import may hold."))
+    stream.seek(0)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
+    try:
+        # The sheet's declared size is not trusted: without it, rows are as long as their last
+        # cell and no padding rows are made up after the last one.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
+    finally:
+        workbook.close()
+
+
+def _csv_rows(stream) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(_decode(stream.read())))
+    except csv.Error:
+        raise ImportFileError(
+            _("The CSV file cannot be read: a cell is too long or a quotation mark is not closed.")
+        ) from None
+
+
+def _bounded(rows: Iterable[Iterable[Any]]) -> Iterator[list[str]]:
+    """Refuse a file that costs more than the limits: too many rows read, a value beyond the last
+    allowed column, or more time than an import may take."""
+    max_rows, max_columns = read_limit("IMPORT_MAX_ROWS_READ"), read_limit("IMPORT_MAX_COLUMNS")
+    deadline = time.monotonic() + read_limit("IMPORT_MAX_SECONDS")
+    for count, values in enumerate(rows, start=1):
+        if count > max_rows:
+            raise ImportFileError(_("The file has more than %(limit)d rows.", limit=max_rows))
+        if time.monotonic() > deadline:
+            raise ImportFileError(_("Reading the file took too long; split it into smaller files."))
+        values = list(values)
+        if len(values) > max_columns:
+            if any(value not in (None, "") for value in values[max_columns:]):
+                raise ImportFileError(_("The file has more than %(limit)d columns.", limit=max_columns))
+            values = values[:max_columns]
+        yield [_cell_text(value) for value in values]
+
+
 def read_table(stream, filename: str) -> Iterator[list[str]]:
     """Yield rows of cell texts, header first. XLSX is read in streaming (read-only) mode."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception:
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
-        try:
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
-                yield [_cell_text(value) for value in values]
-        finally:
-            workbook.close()
+        yield from _bounded(_xlsx_rows(stream))
     elif name.endswith(".csv"):
-        yield from csv.reader(io.StringIO(_decode(stream.read())))
+        yield from _bounded(_csv_rows(stream))
     else:
         raise ImportFileError(_("Upload an .xlsx or .csv file."))
 
 
-def parse_rows(
-    spec: ImportSpec, stream, filename: str, context
-) -> tuple[list[dict], list[RowError], int, list[str]]:
+def parse_rows(spec: ImportSpec, stream, filename: str, context) -> tuple[list[dict], list[RowError], int, list[str]]:
     rows = read_table(stream, filename)
     header = next(rows, None)
     if not header:
@@ -263,14 +326,31 @@ def choice_parser(choices: dict[str, str]) -> Callable[[str], str]:
 # --- writing -------------------------------------------------------------------------------
 
 
+# OWASP's CSV-injection rule: a cell beginning with one of these is read as a formula by
+# spreadsheet programs (the full-width forms too, which an IME types and Excel accepts).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Characters XML 1.0 cannot carry (an XLSX is XML): C0 controls but tab/LF/CR, surrogates, U+FFFE/F.
+ILLEGAL_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def export_value(value: Any) -> Any:
+    """A value as it may safely go into an exported cell: text never starts a formula (it gets a
+    leading apostrophe) and carries no character an XLSX cannot hold; other types pass unchanged."""
+    if isinstance(value, str):
+        value = ILLEGAL_XML_CHARS.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            value = "'" + value
+    return value
+
+
 def write_xlsx(headers: list[str], rows: Iterable[Iterable[Any]], title: str = "Sheet1") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headers)
+    sheet.append([export_value(value) for value in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([export_value(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -280,9 +360,9 @@ def write_csv(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
     # UTF-8 with BOM so Excel opens Chinese text correctly.
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([export_value(value) for value in headers])
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else export_value(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from hrapp.core.forms import select_choices
+from hrapp.core.forms import Form, select_choices
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, SEXES, STATUSES
 
 
@@ -11,7 +10,7 @@ def _blank(choices: dict) -> list:
     return select_choices([("", "—"), *choices.items()])
 
 
-class OfficerForm(FlaskForm):
+class OfficerForm(Form):
     version = HiddenField()
     employee_no = StringField(_l("Employee no."), validators=[DataRequired(), Length(max=20)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
@@ -44,18 +43,18 @@ class OfficerForm(FlaskForm):
         }
 
 
-class PostingForm(FlaskForm):
+class PostingForm(Form):
     grid_id = SelectField(_l("Grid"), coerce=int, validators=[DataRequired(message=_l("Choose a grid."))])
     start = DateField(_l("From"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Post to grid"))
 
 
-class EndPostingForm(FlaskForm):
+class EndPostingForm(Form):
     end = DateField(_l("Ends on"), validators=[InputRequired()])
     submit = SubmitField(_l("End posting"))
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     on = DateField(_l("Leaving date"), validators=[InputRequired()])
     submit = SubmitField(_l("Record departure"))

@@ -202,7 +202,7 @@ def edit(officer_id: int):
 def _version(posted) -> int:
     """The version the form was opened at; anything unreadable counts as stale (0), never a 500."""
     text = str(posted if posted is not None else "")
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isascii() and text.isdigit() else 0
 
 
 @bp.route("/<int:officer_id>/deactivate", methods=["POST"])

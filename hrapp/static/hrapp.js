@@ -5,3 +5,11 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A select marked data-submit-on-change submits its form when the choice changes (no inline
+// handlers: the Content-Security-Policy forbids them).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-submit-on-change]") && event.target.form) {
+    event.target.form.submit();
+  }
+});
