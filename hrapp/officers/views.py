@@ -38,6 +38,8 @@ def directory():
         error_out=False,
     )
     postings = queries.current_postings([officer.id for officer in page.items], on)
+    if queries.log_id_search_matches(current_user, filters, page.items):
+        db.session.commit()
     return render_template(
         "officers/directory.html",
         page=page,
@@ -93,6 +95,7 @@ def export(fmt: str):
             )
 
     body = importing.write_xlsx(headers, rows(), "officers") if fmt == "xlsx" else importing.write_csv(headers, rows())
+    db.session.commit()  # the reveals a whole-number search logged (queries.export_rows)
     return spreadsheet_response(body, fmt, f"officers-{today().isoformat()}.{fmt}")
 
 
