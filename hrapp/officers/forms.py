@@ -59,3 +59,9 @@ class EndPostingForm(FlaskForm):
 class DeactivateForm(FlaskForm):
     on = DateField(_l("Leaving date"), validators=[InputRequired()])
     submit = SubmitField(_l("Record departure"))
+
+
+class IdCorrectionForm(FlaskForm):
+    id_number = StringField(_l("Correct ID number"), validators=[DataRequired(), Length(max=40)])
+    reason = StringField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Correct the ID number"))
