@@ -156,3 +156,74 @@ def test_the_form_refuses_a_fullwidth_duplicate(world, as_user):
     assert "This ID number belongs to another officer." in page
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Officer.id))) == 3
+
+
+# --- correcting an ID number -----------------------------------------------------------------
+
+
+def test_an_id_number_is_corrected_on_the_profile_with_a_reason_and_logged(world, as_user):
+    client = as_user("street_hr")
+    old_mask = world.officer.masked_id_number
+    assert "Correct ID number" in client.get(f"/officers/{world.officer.id}").get_data(as_text=True)
+    corrected = valid_id_number(dt.date(1988, 2, 29))
+    url = f"/officers/{world.officer.id}/correct-id"
+    page = client.post(url, data={"id_number": corrected, "reason": ""}).get_data(as_text=True)
+    assert "This field is required." in page
+    response = client.post(url, data={"id_number": corrected.translate(FULLWIDTH), "reason": "户籍证明更正"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    officer = db.session.get(Officer, world.officer.id)
+    assert (officer.id_number, officer.birth_date) == (corrected, dt.date(1988, 2, 29))
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "correct_id"))
+    assert (event.actor_name, event.officer_id, event.changes["reason"]) == ("street_hr", officer.id, "户籍证明更正")
+    update = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "update", AuditEvent.entity == "officers")
+    )
+    assert update.changes["id_number"] == [old_mask, idcard.mask(corrected)]
+
+
+def test_a_correction_to_a_registered_number_is_refused(world, as_user):
+    page = (
+        as_user("hr_clerk")
+        .post(
+            f"/officers/{world.officer.id}/correct-id",
+            data={"id_number": world.stranger.id_number, "reason": "录入错误"},
+        )
+        .get_data(as_text=True)
+    )
+    assert "This ID number belongs to another officer." in page
+    db.session.expire_all()
+    assert db.session.get(Officer, world.officer.id).id_number == world.officer.id_number
+
+
+def test_the_edit_form_cannot_change_an_id_number(world, as_user):
+    data = {
+        "employee_no": world.officer.employee_no,
+        "name": world.officer.name,
+        "id_number": valid_id_number(dt.date(1988, 2, 29)),
+        "street_id": str(world.street.id),
+        "hire_date": "2018-03-01",
+        "status": "active",
+        "version": str(world.officer.version),
+    }
+    page = as_user("hr_clerk").post(f"/officers/{world.officer.id}/edit", data=data).get_data(as_text=True)
+    assert "changed only by a correction on the profile" in page
+    db.session.expire_all()
+    assert db.session.get(Officer, world.officer.id).id_number == world.officer.id_number
+
+
+@pytest.mark.parametrize("role", ["inspector", "officer"])
+def test_only_hr_may_correct_an_id_number(world, as_user, role):
+    response = as_user(role).post(
+        f"/officers/{world.officer.id}/correct-id", data={"id_number": valid_id_number(), "reason": "xxxx"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_street_hr_probing_another_streets_officer_gets_404(world, as_user):
+    response = as_user("street_hr").post(
+        f"/officers/{world.stranger.id}/correct-id", data={"id_number": valid_id_number(), "reason": "xxxx"}
+    )
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Officer, world.stranger.id).id_number == world.stranger.id_number
