@@ -326,3 +326,8 @@ def test_a_fullwidth_spelling_of_a_registered_number_is_a_duplicate_in_an_import
     ]
     report = run(world.hr, csv_file(rows), dry_run=True)
     assert [e.message for e in report.errors] == [f"This ID number belongs to officer {world.colleague.employee_no}."]
+
+
+def test_the_directory_offers_the_export_for_editing_to_hr_only(world, as_role):
+    assert "/officers/export-for-editing.xlsx" in as_role("street_hr").get("/officers/").get_data(as_text=True)
+    assert "/officers/export-for-editing" not in as_role("inspector").get("/officers/").get_data(as_text=True)
