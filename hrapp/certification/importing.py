@@ -4,6 +4,7 @@ Built on the one import framework (hrapp.core.importing)."""
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 
 import sqlalchemy as sa
@@ -42,13 +43,37 @@ def _yes_no(text: str) -> bool:
     raise ValueError(_("Use yes/no (是/否)."))
 
 
+@dataclasses.dataclass(frozen=True)
+class Unreadable:
+    """A cell that did not parse. The row check reports it with the officer's name, next to
+    every other problem of the row (a parse error no longer hides a score of 150)."""
+
+    message: str
+
+
+def _or_unreadable(parse):
+    def parse_cell(text: str):
+        try:
+            return parse(text)
+        except ValueError as error:
+            return Unreadable(str(error))
+
+    return parse_cell
+
+
 COLUMNS = [
     Column("employee_no", _l("Employee no."), str.strip, example="FT00001"),
-    Column("hours", _l("Hours"), _decimal, required=False, example="8"),
-    Column("exam_score", _l("Exam score"), _decimal, required=False, example="85"),
-    Column("passed", _l("Passed"), _yes_no, required=False, example="是"),
+    Column("hours", _l("Hours"), _or_unreadable(_decimal), required=False, example="8"),
+    Column("exam_score", _l("Exam score"), _or_unreadable(_decimal), required=False, example="85"),
+    Column("passed", _l("Passed"), _or_unreadable(_yes_no), required=False, example="是"),
     Column("certificate_no", _l("Certificate no."), str.strip, required=False, example="ZS-2025-0001"),
-    Column("certificate_expires", _l("Certificate expiry"), parse_date, required=False, example="2028-06-30"),
+    Column(
+        "certificate_expires",
+        _l("Certificate expiry"),
+        _or_unreadable(parse_date),
+        required=False,
+        example="2028-06-30",
+    ),
 ]
 FIELD_COLUMN = {"hours": "hours", "exam_score": "exam_score", "certificate_expires": "certificate_expires"}
 
@@ -84,43 +109,28 @@ def _entry(record: dict, context: _Context) -> dict:
 
 
 def _check(record: dict, context: _Context) -> list[tuple[str, str]]:
+    """Every problem of the row, each naming the officer."""
     officer = context.officers.get(record["employee_no"])
-    if officer is None:
-        return [("employee_no", _("Unknown employee number %(no)s.", no=record["employee_no"]))]
-    if not can_edit_officer(context.acting, officer):
-        return [("employee_no", _("Officer %(no)s belongs to another street.", no=officer.employee_no))]
+    if officer is None or not can_edit_officer(context.acting, officer):
+        # The same words for an unknown number and another street's officer: nothing about them.
+        return [("employee_no", _("No officer of yours has employee number %(no)s.", no=record["employee_no"]))]
+    errors: list[tuple[str, str]] = []
     if officer.status == "left":
-        return [("employee_no", _("Officer %(no)s has left.", no=officer.employee_no))]
-    return [
+        errors.append(("employee_no", _("Officer %(no)s has left.", no=officer.employee_no)))
+    unreadable = [(key, value) for key, value in record.items() if isinstance(value, Unreadable)]
+    errors += [(key, value.message) for key, value in unreadable]
+    readable = {key: (None if isinstance(value, Unreadable) else value) for key, value in record.items()}
+    entry = _entry(readable, context)
+    if record.get("hours") is not None and readable.get("hours") is None:
+        entry["hours"] = decimal.Decimal(0)  # reported above; not "negative hours" as well
+    errors += [
         (FIELD_COLUMN.get(field, "employee_no"), message)
-        for field, message in services.attendance_errors(context.session, _entry(record, context), officer)
+        for field, message in services.attendance_errors(context.session, entry, officer)
     ]
-
-
-def _outcome(record: dict, context: _Context) -> str:
-    officer = context.officers[record["employee_no"]]
-    existing = context.existing.get(officer.id)
-    if existing is None:
-        return "created"
-    entry = _entry(record, context)
-    same = (
-        existing.hours == decimal.Decimal(entry["hours"]).quantize(decimal.Decimal("0.1"))
-        and existing.exam_score
-        == (
-            decimal.Decimal(entry["exam_score"]).quantize(decimal.Decimal("0.1"))
-            if entry["exam_score"] is not None
-            else None
-        )
-        and existing.passed == services._passed(context.session, entry)
-        and existing.certificate_no == (entry["certificate_no"] or None)
-        and existing.certificate_expires == entry["certificate_expires"]
-    )
-    return "unchanged" if same else "updated"
-
-
-def _plan(records: list[dict], context: _Context) -> tuple[int, int, int]:
-    outcomes = [_outcome(record, context) for record in records]
-    return outcomes.count("created"), outcomes.count("updated"), outcomes.count("unchanged")
+    name = f"{officer.employee_no} {officer.name}"
+    order = {column.key: index for index, column in enumerate(COLUMNS)}
+    errors.sort(key=lambda error: order.get(error[0], 0))
+    return [(column, _("%(officer)s: %(problem)s", officer=name, problem=message)) for column, message in errors]
 
 
 def _write(records: list[dict], context: _Context) -> tuple[int, int, int]:
@@ -150,6 +160,5 @@ def attendance_import_spec(session: TrainingSession, acting) -> ImportSpec:
         key="employee_no",
         prepare=lambda: _Context(session, acting),
         check=_check,
-        plan=_plan,
         write=_write,
     )

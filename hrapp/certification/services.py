@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Collection
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -799,11 +800,32 @@ def upsert_attendance(session: TrainingSession, officer: Officer, entry: dict, *
     return "updated"
 
 
+class AttendanceRefused(DomainError):
+    """The bulk page's entries break rules: `problems` lists every one as (officer id, field,
+    message naming the officer), so the page can show them all next to what the clerk typed."""
+
+    def __init__(self, problems: list[tuple[int | None, str, str]]):
+        super().__init__(" ".join(message for _officer, _field, message in problems))
+        self.problems = problems
+
+
+class RemovalNotConfirmed(DomainError):
+    """Unticked officers have a record of this session: it is removed only if the clerk confirms
+    each of them by name (`officers`)."""
+
+    def __init__(self, officers: list[Officer]):
+        names = ", ".join(f"{officer.employee_no} {officer.name}" for officer in officers)
+        super().__init__(_("These officers are unticked and would lose their attendance: %(names)s.", names=names))
+        self.officers = officers
+
+
 def record_session_attendance(
-    session: TrainingSession, entries: dict[int, dict | None], *, acting
+    session: TrainingSession, entries: dict[int, dict | None], *, acting, remove: Collection[int] = ()
 ) -> tuple[int, int, int, int]:
-    """The bulk page: officer id → entry (present) or None (absent: an existing record is removed).
-    All or nothing: the first invalid entry raises. Returns (created, updated, unchanged, removed)."""
+    """The bulk page: officer id → entry (present) or None (absent). An absent officer's existing
+    record is removed only if their id is in `remove` (the clerk confirmed it by name); otherwise
+    RemovalNotConfirmed lists them. All or nothing: every problem of every entry is reported at
+    once (AttendanceRefused). Returns (created, updated, unchanged, removed)."""
     officers = {
         officer.id: officer for officer in db.session.scalars(sa.select(Officer).where(Officer.id.in_(list(entries))))
     }
@@ -822,21 +844,36 @@ def record_session_attendance(
         )
         if others + present > session.capacity:
             raise DomainError(_("The session holds %(capacity)d people.", capacity=session.capacity))
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
+    problems: list[tuple[int | None, str, str]] = []
+    unconfirmed: list[Officer] = []
     for officer_id, entry in entries.items():
         officer = officers.get(officer_id)
         if officer is None:
-            raise DomainError(_("Unknown officer."))
+            problems.append((None, "officer", _("Unknown officer.")))
+            continue
+        _require_editor(acting, officer)
+        if entry is None:
+            if officer_id in existing and officer_id not in remove:
+                unconfirmed.append(officer)
+            continue
+        name = f"{officer.employee_no} {officer.name}"
+        problems += [
+            (officer_id, field, _("%(officer)s: %(problem)s", officer=name, problem=message))
+            for field, message in attendance_errors(session, entry, officer)
+        ]
+    if problems:
+        raise AttendanceRefused(problems)
+    if unconfirmed:
+        raise RemovalNotConfirmed(unconfirmed)
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
+    for officer_id, entry in entries.items():
+        officer = officers[officer_id]
         if entry is None:
             if officer_id in existing:
-                _require_editor(acting, officer)
                 db.session.delete(existing[officer_id])
                 counts["removed"] += 1
             continue
-        try:
-            outcome = upsert_attendance(session, officer, entry, acting=acting, existing=existing.get(officer_id))
-        except DomainError as error:
-            raise type(error)(f"{officer.employee_no} {officer.name}: {error.message}", field=error.field) from None
+        outcome = upsert_attendance(session, officer, entry, acting=acting, existing=existing.get(officer_id))
         counts[outcome] += 1
     db.session.flush()
     return counts["created"], counts["updated"], counts["unchanged"], counts["removed"]

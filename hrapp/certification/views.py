@@ -594,7 +594,9 @@ def _decimal_arg(text: str | None):
         value = decimal.Decimal(text.strip())
     except decimal.InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite() or not 0 <= value <= 9999:
+    # Only what no column can hold is refused here; the service names range errors (negative hours,
+    # a score over 100) for each officer.
+    if not value.is_finite() or not -9999 <= value <= 9999:
         raise ValueError(text)
     return value
 
@@ -602,7 +604,9 @@ def _decimal_arg(text: str | None):
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @role_required(*STAFF)
 def session_attendance(session_id: int):
-    """The whole session on one page: a row per officer of the chosen street or community."""
+    """The whole session on one page: a row per officer of the chosen street or community. A
+    refused save shows every problem, each naming its officer, over what the clerk typed; records
+    of unticked officers are removed only once the clerk confirms them by name."""
     training = db.get_or_404(TrainingSession, session_id)
     form = BulkAttendanceForm()
     street_id = request.values.get("street_id", type=int)
@@ -610,52 +614,56 @@ def session_attendance(session_id: int):
         street_id = current_user.street_id
     community_id = request.values.get("community_id", type=int)
     officers = queries.roster(current_user, training.held_on, street_id=street_id, community_id=community_id)
+    typed: dict[int, dict] | None = None
+    problems: dict[int | None, list[str]] = {}
+    removals: list = []
     if request.method == "POST":
         if not form.validate_on_submit():
             _flash_form_errors(form)
             return redirect(url_for("certification.session_attendance", session_id=training.id))
-        entries: dict[int, dict | None] = {}
+        typed, entries = _typed_attendance(training, officers, problems)
+        unreadable = bool(problems)
+        remove = set(request.form.getlist("remove", type=int))
         try:
-            for officer in officers:
-                if request.form.get(f"present-{officer.id}"):
-                    hours = _decimal_arg(request.form.get(f"hours-{officer.id}"))
-                    entries[officer.id] = {
-                        "hours": hours if hours is not None else training.course.hours,
-                        "exam_score": _decimal_arg(request.form.get(f"score-{officer.id}")),
-                    }
-                else:
-                    entries[officer.id] = None
-        except ValueError as error:
-            flash(_("Not a number: %(value)s", value=str(error)), "danger")
+            # Run even when a number did not read, so that the rules report everything else too.
+            created, updated, unchanged, removed = services.record_session_attendance(
+                training, entries, acting=current_user, remove=remove
+            )
+            if unreadable:
+                raise _NothingSaved
+        except _NothingSaved:
+            db.session.rollback()
+        except services.AttendanceRefused as error:
+            db.session.rollback()
+            for officer_id, _field, message in error.problems:
+                problems.setdefault(officer_id, []).append(message)
+        except services.RemovalNotConfirmed as error:
+            db.session.rollback()
+            removals = error.officers
+        except DomainError as error:
+            db.session.rollback()
+            problems.setdefault(None, []).append(error.message)
         else:
-            try:
-                created, updated, unchanged, removed = services.record_session_attendance(
-                    training, entries, acting=current_user
+            db.session.commit()
+            flash(
+                _(
+                    "Attendance saved: %(created)d added, %(updated)d changed, %(unchanged)d unchanged, "
+                    "%(removed)d removed.",
+                    created=created,
+                    updated=updated,
+                    unchanged=unchanged,
+                    removed=removed,
+                ),
+                "success",
+            )
+            return redirect(
+                url_for(
+                    "certification.session_attendance",
+                    session_id=training.id,
+                    street_id=street_id,
+                    community_id=community_id,
                 )
-            except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "danger")
-            else:
-                db.session.commit()
-                flash(
-                    _(
-                        "Attendance saved: %(created)d added, %(updated)d changed, %(unchanged)d unchanged, "
-                        "%(removed)d removed.",
-                        created=created,
-                        updated=updated,
-                        unchanged=unchanged,
-                        removed=removed,
-                    ),
-                    "success",
-                )
-                return redirect(
-                    url_for(
-                        "certification.session_attendance",
-                        session_id=training.id,
-                        street_id=street_id,
-                        community_id=community_id,
-                    )
-                )
+            )
     existing = {
         attendance.officer_id: attendance
         for attendance, _officer in db.session.execute(queries.session_attendance(current_user, training.id)).all()
@@ -666,11 +674,53 @@ def session_attendance(session_id: int):
         form=form,
         officers=officers,
         existing=existing,
+        typed=typed,
+        problems=problems,
+        removals=removals,
         street_id=street_id,
         community_id=community_id,
         streets=officer_queries.street_choices(current_user),
         communities=officer_queries.community_choices(current_user, street_id) if street_id else [],
     )
+
+
+class _NothingSaved(Exception):
+    """Every entry passed the rules, but a number the clerk typed did not read."""
+
+
+def _typed_attendance(training, officers, problems: dict) -> tuple[dict[int, dict], dict[int, dict | None]]:
+    """What the clerk typed (kept to show again) and the entries it makes; a number that does not
+    read is a problem of that officer, named."""
+    typed: dict[int, dict] = {}
+    entries: dict[int, dict | None] = {}
+    for officer in officers:
+        row = {
+            "present": bool(request.form.get(f"present-{officer.id}")),
+            "hours": request.form.get(f"hours-{officer.id}", ""),
+            "score": request.form.get(f"score-{officer.id}", ""),
+        }
+        typed[officer.id] = row
+        if not row["present"]:
+            entries[officer.id] = None
+            continue
+        values = {}
+        for key, label in (("hours", _("Hours")), ("score", _("Exam score"))):
+            try:
+                values[key] = _decimal_arg(row[key])
+            except ValueError:
+                problems.setdefault(officer.id, []).append(
+                    _(
+                        "%(officer)s: %(problem)s",
+                        officer=f"{officer.employee_no} {officer.name}",
+                        problem=_("%(column)s is not a number: %(value)s", column=label, value=row[key]),
+                    )
+                )
+                values[key] = None
+        entries[officer.id] = {
+            "hours": values["hours"] if values["hours"] is not None else training.course.hours,
+            "exam_score": values["score"],
+        }
+    return typed, entries
 
 
 @bp.route("/attendance-template.<fmt>")

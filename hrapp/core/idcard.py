@@ -9,10 +9,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII only: `\d` would also match fullwidth and other scripts' digits, and int() reads them,
+# so "４４０３…" would pass as a second spelling of a registered number.
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
 
 
 def N_(message: str) -> str:  # noqa: N802  (the gettext marker name extraction looks for)
@@ -37,7 +40,11 @@ def check_character(first17: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    return (raw or "").strip().replace(" ", "").upper()
+    """The one spelling an ID number is stored, compared and searched in: NFKC (fullwidth digits
+    and letters become ASCII), no spaces, upper-case X. Other scripts' digits stay as they are
+    and fail the shape check."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return "".join(text.split()).upper()
 
 
 def parse(raw: str, today: dt.date | None = None) -> IdNumber:

@@ -89,6 +89,8 @@ def import_page(spec: importing.ImportSpec, *, key: str, done_url: str, render: 
             session.pop("pending_import", None)
             flash(_("That import has expired; upload the file again."), "warning")
             return redirect(expired_url)
+        # Changes that need the user's word (a name change…) are written only if ticked on the check page.
+        spec.confirmed = frozenset(request.form.getlist("confirm"))
         with path.open("rb") as stream:
             report = _run(spec, stream, pending["filename"], dry_run=False)
         if report and report.ok:
@@ -124,7 +126,8 @@ def import_page(spec: importing.ImportSpec, *, key: str, done_url: str, render: 
 
 def spreadsheet_response(body: bytes, fmt: str, filename: str):
     """A download of an XLSX or CSV body built by core.importing."""
-    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    # Flask adds "; charset=utf-8" to a text/* mimetype itself; naming it here doubled it.
+    mimetype = XLSX_MIMETYPE if fmt == "xlsx" else "text/csv"
     return current_app.response_class(
         body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
     )

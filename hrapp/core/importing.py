@@ -72,10 +72,33 @@ class ImportReport:
     dry_run: bool = True
     # Header cells that match no column: shown so that a misspelt optional column is not lost silently.
     ignored_columns: list[str] = dataclasses.field(default_factory=list)
+    # What the write changes in existing records, row by row (old → new), and the confirmations
+    # (FieldChange.confirm) those changes need before the import may write them.
+    changes: list[RowChange] = dataclasses.field(default_factory=list)
+    confirmations: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclasses.dataclass
+class FieldChange:
+    """One value a row changes, as the user reads it (labels, not codes). `confirm` names the
+    confirmation the user must give on the dry-run page before this change is written."""
+
+    column: str
+    old: str
+    new: str
+    confirm: str | None = None
+
+
+@dataclasses.dataclass
+class RowChange:
+    row: int
+    key: str  # the natural key, as the file has it
+    title: str  # who or what the row is about, for the reader
+    fields: list[FieldChange] = dataclasses.field(default_factory=list)
 
 
 class RowRejected(Exception):
@@ -96,8 +119,12 @@ class ImportSpec:
     key: the natural key column used to upsert.
     check(record, context) -> list[(column_key, message)]: rules needing the database.
     write(records, context) -> (created, updated, unchanged): upsert; must flush, never commit.
-    plan(records, context) -> (created, updated, unchanged): what write would do, for the dry run.
     prepare() -> context: loaded once per import (lookups by code, existing keys…).
+    describe(context) -> list[RowChange]: after write, the changes it made to existing records.
+    confirmed: the confirmations (FieldChange.confirm) the user gave on the dry-run page.
+    plan: no longer called. The dry run runs `write` itself inside a savepoint it rolls back, so
+    that every rule the write applies is applied by the dry run too: what it accepts, the import
+    writes.
     """
 
     name: str
@@ -105,8 +132,10 @@ class ImportSpec:
     key: str
     prepare: Callable[[], Any]
     check: Callable[[dict, Any], list[tuple[str, str]]]
-    plan: Callable[[list[dict], Any], tuple[int, int, int]]
     write: Callable[[list[dict], Any], tuple[int, int, int]]
+    plan: Callable[[list[dict], Any], tuple[int, int, int]] | None = None
+    describe: Callable[[Any], list[RowChange]] | None = None
+    confirmed: frozenset[str] = frozenset()
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -279,16 +308,26 @@ def run_import(spec: ImportSpec, stream, filename: str, *, dry_run: bool) -> Imp
     report = ImportReport(total=total, errors=errors, dry_run=dry_run, ignored_columns=ignored)
     if errors:
         return report
-    if dry_run:
-        report.created, report.updated, report.unchanged = spec.plan(records, context)
-        return report
+    # The dry run writes too, inside a savepoint it always rolls back: it applies every rule of the
+    # write (a dry run that said "valid" cannot be refused on confirm) and records what changes.
     savepoint = db.session.begin_nested()
     try:
         report.created, report.updated, report.unchanged = spec.write(records, context)
+        report.changes = spec.describe(context) if spec.describe else []
     except RowRejected as rejected:
         savepoint.rollback()
         report.created = report.updated = report.unchanged = 0
         report.errors.append(rejected.error)
+        return report
+    needed = {change.confirm for row in report.changes for change in row.fields if change.confirm}
+    report.confirmations = sorted(needed)
+    if dry_run:
+        savepoint.rollback()
+        return report
+    if needed - spec.confirmed:
+        savepoint.rollback()
+        report.created = report.updated = report.unchanged = 0
+        report.errors.append(RowError(0, "", _("Confirm the changes marked on the check page before importing.")))
         return report
     savepoint.commit()
     return report
@@ -368,5 +407,5 @@ def write_csv(headers: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
 
 def template(spec: ImportSpec, fmt: str) -> bytes:
     headers = [str(column.label) for column in spec.columns]
-    example = [column.example for column in spec.columns]
+    example = [str(column.example) for column in spec.columns]  # an example may be a lazy label
     return write_xlsx(headers, [example], spec.name) if fmt == "xlsx" else write_csv(headers, [example])

@@ -104,3 +104,15 @@ def can_reveal_id_number(user, officer) -> bool:
     if has_role(user, Role.OFFICER):
         return user.officer_id == officer.id
     return can_edit_officer(user, officer)
+
+
+def id_reveal_scope(user, officer_model):
+    """SQL form of `can_reveal_id_number`: the officers whose full ID number `user` may learn
+    (a search on a full number is one way to learn it, so it is limited to these and logged)."""
+    if has_role(user, Role.OFFICER):
+        return officer_model.id == user.officer_id if user.officer_id is not None else sa.false()
+    if has_role(user, Role.ADMIN):
+        return sa.true()
+    if has_role(user, Role.HR_CLERK):
+        return sa.true() if user.street_id is None else officer_model.street_id == user.street_id
+    return sa.false()

@@ -58,3 +58,9 @@ class EndPostingForm(Form):
 class DeactivateForm(Form):
     on = DateField(_l("Leaving date"), validators=[InputRequired()])
     submit = SubmitField(_l("Record departure"))
+
+
+class IdCorrectionForm(Form):
+    id_number = StringField(_l("Correct ID number"), validators=[DataRequired(), Length(max=40)])
+    reason = StringField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Correct the ID number"))

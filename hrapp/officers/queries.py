@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload
 
-from hrapp.core.permissions import can_edit_officer, officer_scope, street_scope
+from hrapp.core import idcard
+from hrapp.core.audit import log_read
+from hrapp.core.permissions import can_edit_officer, id_reveal_scope, officer_scope, street_scope
 from hrapp.extensions import db
 from hrapp.officers import hooks
 from hrapp.officers.models import Officer, Posting
@@ -73,14 +75,60 @@ def _current_posting_condition(on: dt.date):
     return sa.and_(Posting.is_primary.is_(True), Posting.valid_on(on))
 
 
+# The directory shows an ID number's last four characters; a search may match those and no more.
+SHOWN_ID_SUFFIX = 4
+
+
+def _id_search_condition(user, q: str):
+    """Search reveals no more of an ID number than the page shows: up to the last four characters
+    (shown to everyone who sees the row), or a whole number typed exactly, and that only for the
+    officers whose number this user may reveal (the caller logs each match as a reveal). A longer
+    suffix would let a user confirm one hidden digit at a time."""
+    text = idcard.normalise(q)
+    if not text or not text.isascii() or not all(char.isdigit() or char == "X" for char in text):
+        return None
+    if len(text) <= SHOWN_ID_SUFFIX:
+        return Officer.id_number.endswith(text, autoescape=True)
+    if len(text) == 18:
+        return sa.and_(Officer.id_number == text, id_reveal_scope(user, Officer))
+    return None
+
+
+def is_full_id_search(filters: DirectoryFilter) -> bool:
+    text = idcard.normalise(filters.q)
+    return len(text) == 18 and text.isascii()
+
+
+def log_id_search_matches(user, filters: DirectoryFilter, officers) -> bool:
+    """A search on a whole ID number that finds an officer tells the user that officer's number:
+    log it as a reveal, like the profile's 'Show' button. The caller commits."""
+    if not is_full_id_search(filters):
+        return False
+    wanted = idcard.normalise(filters.q)
+    logged = False
+    for officer in officers:
+        if officer.id_number == wanted:
+            logged = True
+            log_read(
+                "officers",
+                officer.id,
+                action="reveal_id",
+                officer_id=officer.id,
+                detail={"field": "id_number", "via": "search"},
+                actor=user,
+            )
+    return logged
+
+
 def directory(user, filters: DirectoryFilter, on: dt.date):
-    """The directory statement: scoped, searched (name, employee no., ID suffix) and filtered."""
+    """The directory statement: scoped, searched (name, employee no., shown ID suffix) and filtered."""
     stmt = scoped_officers(user).options(joinedload(Officer.street))
     if filters.q:
         q = filters.q
         conditions = [Officer.name.contains(q, autoescape=True), Officer.employee_no.startswith(q, autoescape=True)]
-        if q[-1:].isdigit() or q[-1:].upper() == "X":
-            conditions.append(Officer.id_number.endswith(q.upper(), autoescape=True))
+        id_condition = _id_search_condition(user, q)
+        if id_condition is not None:
+            conditions.append(id_condition)
         stmt = stmt.where(sa.or_(*conditions))
     if filters.street_id:
         stmt = stmt.where(Officer.street_id == filters.street_id)
@@ -195,6 +243,7 @@ def export_rows(user, filters: DirectoryFilter, on: dt.date, batch: int = 1000):
         if not officers:
             return
         postings = current_postings([o.id for o in officers], on)
+        log_id_search_matches(user, filters, officers)
         for officer in officers:
             yield officer, postings.get(officer.id)
         offset += batch

@@ -139,6 +139,16 @@ def create_officer(values: dict, *, acting) -> Officer:
     return officer
 
 
+def id_change_refusal() -> str:
+    return _("An ID number is changed only by a correction on the profile, with its reason.")
+
+
+def street_move_refusal() -> str:
+    """An officer with a current or future posting cannot change street: a posting stays inside
+    the officer's street (scoping and funding follow the street). Shared with the import's checks."""
+    return _("End the officer's current posting before moving them to another street.")
+
+
 def update_officer(officer: Officer, values: dict, *, expected_version: int, acting) -> Officer:
     """Refuse the edit if the profile changed since the form showed version `expected_version`."""
     if not can_edit_officer(acting, officer):
@@ -156,14 +166,46 @@ def update_officer(officer: Officer, values: dict, *, expected_version: int, act
     if new_street != officer.street_id and db.session.scalar(
         sa.select(Posting.id).where(Posting.officer_id == officer.id, Posting.overlapping(today(), None)).limit(1)
     ):
-        # A posting must stay inside the officer's street (scoping and funding follow the street).
-        raise DomainError(
-            _("End the officer's current posting before moving them to another street."), field="street_id"
-        )
+        raise DomainError(street_move_refusal(), field="street_id")
     _raise_first(profile_errors({**values}, exclude_id=officer.id))
+    if idcard.parse(values["id_number"]).value != officer.id_number:
+        raise DomainError(id_change_refusal(), field="id_number")
     if values.get("status") == "left" and officer.status != "left":
         _end_open_postings(officer, today())
     _apply(officer, values)
+    db.session.flush()
+    return officer
+
+
+def correct_id_number(officer: Officer, new_number: str, *, reason: str, acting) -> Officer:
+    """Correct a wrongly recorded ID number: only by HR who may reveal it, with a reason, logged
+    (the update's before/after masked, and a 'correct_id' event carrying the reason). Birth date
+    and sex follow the number. Imports and the edit form never change it."""
+    if not (can_edit_officer(acting, officer) and can_reveal_id_number(acting, officer)):
+        raise PermissionDenied(_("You may not correct this ID number."))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError(_("Give the reason for the correction (at least 4 characters)."), field="reason")
+    try:
+        parsed = idcard.parse(new_number)
+    except idcard.InvalidIdNumber as error:
+        raise DomainError(_(str(error)), field="id_number") from None
+    if parsed.value == officer.id_number:
+        raise DomainError(_("This is the number already recorded."), field="id_number")
+    values = {field: getattr(officer, field) for field in PROFILE_FIELDS if field != "sex"}
+    errors = profile_errors({**values, "id_number": parsed.value}, exclude_id=officer.id)
+    _raise_first([(field, message) for field, message in errors if field in ("id_number", "hire_date")])
+    officer.id_number = parsed.value
+    officer.birth_date = parsed.birth_date
+    officer.sex = parsed.sex
+    log_read(
+        "officers",
+        officer.id,
+        action="correct_id",
+        officer_id=officer.id,
+        detail={"field": "id_number", "reason": reason},
+        actor=acting,
+    )
     db.session.flush()
     return officer
 
@@ -189,13 +231,13 @@ def _end_open_postings(officer: Officer, on: dt.date) -> None:
         posting.effective_to = on
 
 
-def reveal_id_number(officer: Officer, *, acting) -> str:
-    """The unmasked number, for those allowed; every reveal is written to the audit trail."""
+def reveal_id_number(officer: Officer, *, acting, via: str | None = None) -> str:
+    """The unmasked number, for those allowed; every reveal is written to the audit trail (`via`
+    names a way other than the profile's button, such as an export)."""
     if not can_reveal_id_number(acting, officer):
         raise PermissionDenied(_("You may not see this ID number."))
-    log_read(
-        "officers", officer.id, action="reveal_id", officer_id=officer.id, detail={"field": "id_number"}, actor=acting
-    )
+    detail = {"field": "id_number", **({"via": via} if via else {})}
+    log_read("officers", officer.id, action="reveal_id", officer_id=officer.id, detail=detail, actor=acting)
     return officer.id_number
 
 

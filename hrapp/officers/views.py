@@ -18,7 +18,7 @@ from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_r
 from hrapp.errors import DomainError
 from hrapp.extensions import db
 from hrapp.officers import panels, queries, services
-from hrapp.officers.forms import DeactivateForm, EndPostingForm, OfficerForm, PostingForm
+from hrapp.officers.forms import DeactivateForm, EndPostingForm, IdCorrectionForm, OfficerForm, PostingForm
 from hrapp.officers.importing import officer_import_spec
 from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, STATUSES, Officer, Posting
 from hrapp.org.models import Grid
@@ -38,6 +38,8 @@ def directory():
         error_out=False,
     )
     postings = queries.current_postings([officer.id for officer in page.items], on)
+    if queries.log_id_search_matches(current_user, filters, page.items):
+        db.session.commit()
     return render_template(
         "officers/directory.html",
         page=page,
@@ -70,6 +72,20 @@ EXPORT_HEADERS = (
 @bp.route("/export.<fmt>")
 @role_required(*STAFF)
 def export(fmt: str):
+    """The filtered directory with masked ID numbers. It imports back as it is (a masked number
+    means "unchanged" for a registered officer): export, edit in Excel, import."""
+    return _export(fmt, for_editing=False)
+
+
+@bp.route("/export-for-editing.<fmt>")
+@role_required(*STAFF)
+def export_for_editing(fmt: str):
+    """The same file with whole ID numbers, for those who may reveal them: each row is logged as
+    a reveal of that officer's number."""
+    return _export(fmt, for_editing=True)
+
+
+def _export(fmt: str, *, for_editing: bool):
     if fmt not in ("xlsx", "csv"):
         abort(404)
     filters = queries.DirectoryFilter.from_args(request.args)
@@ -77,11 +93,15 @@ def export(fmt: str):
 
     def rows():
         for officer, posting in queries.export_rows(current_user, filters, today()):
+            if for_editing:
+                id_number = services.reveal_id_number(officer, acting=current_user, via="export")
+            else:
+                id_number = officer.masked_id_number
             yield (
                 officer.employee_no,
                 officer.name,
                 officer.sex_label,
-                officer.masked_id_number,
+                id_number,
                 officer.phone,
                 str(EDUCATION.get(officer.education, "")),
                 str(POLITICAL_STATUS.get(officer.political_status, "")),
@@ -94,7 +114,9 @@ def export(fmt: str):
             )
 
     body = importing.write_xlsx(headers, rows(), "officers") if fmt == "xlsx" else importing.write_csv(headers, rows())
-    return spreadsheet_response(body, fmt, f"officers-{today().isoformat()}.{fmt}")
+    db.session.commit()  # the reveals logged while writing the rows
+    name = "officers-for-editing" if for_editing else "officers"
+    return spreadsheet_response(body, fmt, f"{name}-{today().isoformat()}.{fmt}")
 
 
 def _officer_form(officer: Officer | None) -> OfficerForm:
@@ -167,6 +189,27 @@ def reveal_id(officer_id: int):
     number = services.reveal_id_number(officer, acting=current_user)
     db.session.commit()
     return _render_profile(officer, revealed_id=number)
+
+
+@bp.route("/<int:officer_id>/correct-id", methods=["GET", "POST"])
+@role_required(*STAFF)
+def correct_id(officer_id: int):
+    """The one way to change an ID number: HR who may reveal it, with a reason, logged."""
+    officer = queries.editable_officer_or_403(current_user, officer_id)
+    if not can_reveal_id_number(current_user, officer):
+        abort(403)
+    form = IdCorrectionForm()
+    if form.validate_on_submit():
+        ok, _result = commit_or_refuse(
+            form,
+            lambda: services.correct_id_number(
+                officer, form.id_number.data, reason=form.reason.data, acting=current_user
+            ),
+        )
+        if ok:
+            flash(_("The ID number of %(name)s is corrected.", name=officer.name), "success")
+            return redirect(url_for("officers.profile", officer_id=officer.id))
+    return render_template("officers/correct_id.html", form=form, officer=officer)
 
 
 @bp.route("/<int:officer_id>/edit", methods=["GET", "POST"])

@@ -230,7 +230,12 @@ def test_session_attendance_is_upserted_and_unticked_rows_removed(world):
     passed = dict(db.session.execute(sa.select(Attendance.officer_id, Attendance.passed)).all())
     assert passed == {world.officer.id: False, world.colleague.id: True}
     entries = {world.officer.id: {"hours": 8, "exam_score": 55}, world.colleague.id: None}
-    assert services.record_session_attendance(training, entries, acting=world.street_hr) == (0, 0, 1, 1)
+    with pytest.raises(services.RemovalNotConfirmed) as refused:
+        services.record_session_attendance(training, entries, acting=world.street_hr)
+    assert refused.value.officers == [world.colleague]
+    assert services.record_session_attendance(
+        training, entries, acting=world.street_hr, remove={world.colleague.id}
+    ) == (0, 0, 1, 1)
     with pytest.raises(DomainError, match="100"):
         services.record_session_attendance(
             training, {world.officer.id: {"hours": 8, "exam_score": 120}}, acting=world.hr

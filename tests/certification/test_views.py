@@ -8,9 +8,12 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from hrapp.certification import services
+from hrapp.certification.importing import attendance_import_spec
 from hrapp.certification.models import Attendance, PromotionCase, TierRecord
+from hrapp.core import importing
 from hrapp.extensions import db
 from tests.certification import helpers
 from tests.conftest import client_as
@@ -371,3 +374,81 @@ def test_each_row_of_the_cases_list_opens_its_case(app, eligible_pair):
     body = client_as(app, world, "street_hr", isolated=True).get("/certification/cases").get_data(as_text=True)
     row = body.split('<tr class="row-link">')[1].split("</tr>")[0]
     assert f'class="stretched-link" href="/certification/cases/{case.id}"' in row
+# --- every problem, named; typed values kept; removals confirmed by name ----------------------
+
+
+def test_the_attendance_import_reports_every_problem_of_a_row_naming_the_officer(app, world):
+    training = helpers.session(helpers.course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
+    db.session.commit()
+    with force_locale("en"):
+        report = importing.run_import(
+            attendance_import_spec(training, world.street_hr),
+            _csv(
+                "employee_no,hours,exam_score,certificate_expires",
+                f"{world.officer.employee_no},abc,150,someday",
+                f"{world.stranger.employee_no},8,80,",
+                "NOBODY,8,80,",
+            ),
+            "attendance.csv",
+            dry_run=True,
+        )
+    name = f"{world.officer.employee_no} {world.officer.name}"
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "Hours", f"{name}: Not a number."),
+        (2, "Exam score", f"{name}: A score is between 0 and 100."),
+        (2, "Certificate expiry", f"{name}: Not a date (use YYYY-MM-DD)."),
+        (3, "Employee no.", f"No officer of yours has employee number {world.stranger.employee_no}."),
+        (4, "Employee no.", "No officer of yours has employee number NOBODY."),
+    ]
+
+
+def test_the_bulk_page_reports_every_problem_by_name_and_keeps_what_was_typed(app, world):
+    training = helpers.session(helpers.course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
+    db.session.commit()
+    hr = client_as(app, world, "street_hr", isolated=True)
+    hr.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    officer, colleague = world.officer, world.colleague
+    response = hr.post(
+        f"/certification/sessions/{training.id}/attendance",
+        data={
+            f"present-{officer.id}": "1",
+            f"hours-{officer.id}": "-2",
+            f"score-{officer.id}": "150",
+            f"present-{colleague.id}": "1",
+            f"hours-{colleague.id}": "7.5",
+            f"score-{colleague.id}": "eighty",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    problems = page[page.index('data-testid="attendance-problems"') :]
+    assert f"{officer.employee_no} {officer.name}: Hours cannot be negative." in problems
+    assert f"{officer.employee_no} {officer.name}: A score is between 0 and 100." in problems
+    assert f"{colleague.employee_no} {colleague.name}: Exam score is not a number: eighty" in problems
+    for name, value in (
+        (f"hours-{officer.id}", "-2"),
+        (f"score-{officer.id}", "150"),
+        (f"hours-{colleague.id}", "7.5"),
+    ):
+        assert f'name="{name}" value="{value}"' in page
+    assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 0
+
+
+def test_unticked_officers_lose_their_record_only_once_confirmed_by_name(app, world):
+    training = helpers.session(helpers.course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
+    db.session.commit()
+    hr = client_as(app, world, "street_hr", isolated=True)
+    hr.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = f"/certification/sessions/{training.id}/attendance"
+    both = {f"present-{world.officer.id}": "1", f"present-{world.colleague.id}": "1"}
+    assert hr.post(url, data=both).status_code == 302
+    only_officer = {f"present-{world.officer.id}": "1", f"score-{world.officer.id}": "70"}
+    page = hr.post(url, data=only_officer).get_data(as_text=True)
+    warning = page[page.index('data-testid="attendance-removals"') :]
+    assert f"{world.colleague.employee_no} {world.colleague.name}" in warning
+    assert f'name="remove" value="{world.colleague.id}"' in warning
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 2
+    assert hr.post(url, data={**only_officer, "remove": str(world.colleague.id)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Attendance.officer_id)).all() == [world.officer.id]

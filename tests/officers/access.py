@@ -30,10 +30,13 @@ ROUTES = {
     "officers.edit": {"params": _officer, "GET": STAFF, "POST": STAFF},
     "officers.history": {"params": _officer, "GET": STAFF},
     "officers.reveal_id": {"params": _officer, "POST": STAFF},
+    # An empty POST re-renders the form with "required" errors and changes nothing.
+    "officers.correct_id": {"params": _officer, "GET": STAFF, "POST": STAFF},
     "officers.deactivate": {"params": _officer, "POST": STAFF_REDIRECT},
     "officers.add_posting": {"params": _officer, "POST": STAFF_REDIRECT},
     "officers.end_posting": {"params": _open_posting, "POST": STAFF_REDIRECT},
     "officers.export": {"params": lambda world: {"fmt": "xlsx"}, "GET": STAFF},
+    "officers.export_for_editing": {"params": lambda world: {"fmt": "csv"}, "GET": STAFF},
     "officers.import_template": {"params": lambda world: {"fmt": "csv"}, "GET": STAFF},
     "officers.import_officers": {"params": lambda world: {}, "GET": STAFF, "POST": STAFF},
 }
