@@ -7,8 +7,9 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from hrapp.core.db import today
-from hrapp.core.permissions import ALL_ROLES, Role, officer_scope, role_required, street_scope
+from hrapp.core.permissions import ALL_ROLES, Role, can_see_open_checks, officer_scope, role_required, street_scope
 from hrapp.extensions import db
+from hrapp.integrity import queries as integrity_queries
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
 from hrapp.officers import services as officer_services
@@ -48,6 +49,7 @@ def home():
         officers_by_status=officers_by_status,
         grids=grids or 0,
         vacant=(grids or 0) - (served or 0),
+        integrity=integrity_queries.summary(current_user) if can_see_open_checks(current_user) else None,
     )
 
 
