@@ -71,7 +71,7 @@ class CheckForm(FlaskForm):
     inspector_ids = SelectMultipleField(_l("Inspectors (at least two)"), coerce=int, validate_choice=False)
     declare_no_conflict = BooleanField(_l("I declare no conflict of interest with the target"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
-    result_code = SelectField(_l("Result"), choices=_blank(RESULT_CODES.items()))
+    result_code = SelectField(_l("Result"), choices=_blank(RESULT_CODES.items()), validate_choice=False)
     outside_draw_reason = StringField(
         _l("Reason for a target outside the draw"), validators=[Optional(), Length(max=500)]
     )
@@ -125,7 +125,11 @@ class ActionButtonForm(FlaskForm):
 class AmendmentForm(FlaskForm):
     finding_id = SelectField(_l("Finding"), coerce=_optional_int, validate_choice=False)
     withdraw = BooleanField(_l("Withdraw this finding"))
-    code = SelectField(_l("New code"), choices=_blank((code, label) for code, (label, _s, _d) in FINDING_CODES.items()))
+    code = SelectField(
+        _l("New code"),
+        choices=_blank((code, label) for code, (label, _s, _d) in FINDING_CODES.items()),
+        validate_choice=False,
+    )
     severity = SelectField(_l("New severity"), coerce=_optional_int, choices=_blank(SEVERITIES.items()))
     deduction = DecimalField(_l("New deduction points"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])
     description = TextAreaField(_l("New description"), validators=[Optional(), Length(max=2000)])

@@ -387,6 +387,7 @@ class Amendment(Audited, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    check = relationship("Check")
     created_by = relationship("User")
 
 
