@@ -63,7 +63,7 @@ RESULT_CODES = {
     "R4": _l("R4 Admonition talk (约谈/诫勉)"),
     "R5": _l("R5 Referred for discipline or dismissal"),
 }
-CHECK_STATUSES = {"draft": _l("Draft"), "submitted": _l("Submitted"), "closed": _l("Closed")}
+CHECK_STATUSES = {"draft": _l("Draft"), "submitted": _l("Submitted (locked)"), "closed": _l("Closed")}
 CHECKLIST_RESULTS = {"pass": _l("Meets (符合)"), "fail": _l("Fails (不符合)"), "na": _l("Not applicable")}
 RECTIFICATION_STATUSES = {
     "pending": _l("To rectify (待整改)"),

@@ -359,9 +359,8 @@ def add_evidence(check: Check, stream, filename: str, acting, directory, max_byt
     except files.RefusedFile as refusal:
         reason = str(refusal)
         if reason == "too_large":
-            raise DomainError(
-                _("The file is larger than %(mb)s MB.", mb=f"{max_bytes / 1024 / 1024:g}"), field="file"
-            ) from None
+            limit = f"{max_bytes / 1024 / 1024:g}"
+            raise DomainError(_("The file is larger than %(mb)s MB.", mb=limit), field="file") from None
         if reason == "empty":
             raise DomainError(_("The file is empty."), field="file") from None
         raise DomainError(
