@@ -18,7 +18,7 @@ from flask import current_app
 from hrapp.auth.models import User
 from hrapp.core.dates import add_months
 from hrapp.extensions import db
-from hrapp.integrity import risk, services
+from hrapp.integrity import followup, risk, services
 from hrapp.integrity.models import FINDING_CODES, METHODS
 from hrapp.officers.models import Officer
 
@@ -195,7 +195,7 @@ def _follow_up(rng, on: dt.date, checks, inspector) -> None:
         notice += 1
         local_day = (check.started_at + dt.timedelta(hours=8)).date()
         deadline = local_day + dt.timedelta(days=15)
-        item = services.create_rectification(
+        item = followup.create_rectification(
             check,
             {
                 "notice_no": f"廉整改〔{local_day.year}〕{notice:03d}号",
@@ -208,9 +208,9 @@ def _follow_up(rng, on: dt.date, checks, inspector) -> None:
         if deadline < on:
             outcome = rng.random()
             if outcome < 0.7:
-                services.update_rectification(item, {"status": "awaiting_review"}, inspector)
+                followup.update_rectification(item, {"status": "awaiting_review"}, inspector)
                 reinspection = _reinspection(check, inspector, min(deadline + dt.timedelta(days=3), on))
-                services.update_rectification(
+                followup.update_rectification(
                     item,
                     {
                         "status": "passed" if outcome < 0.6 else "failed",
@@ -222,12 +222,12 @@ def _follow_up(rng, on: dt.date, checks, inspector) -> None:
                     inspector,
                 )
             else:
-                services.update_rectification(item, {"status": "overdue"}, inspector)
+                followup.update_rectification(item, {"status": "overdue"}, inspector)
         else:
-            services.update_rectification(item, {"status": "in_progress"}, inspector)
+            followup.update_rectification(item, {"status": "in_progress"}, inspector)
         if check.result_code in ("R3", "R4", "R5") and target is not None:
             kind = {"R3": "criticism", "R4": "talk", "R5": "demerit"}[check.result_code]
-            services.add_action(
+            followup.add_action(
                 check,
                 {
                     "officer_id": target.id,
@@ -293,4 +293,4 @@ def _demo_officer_appeal(on: dt.date, plan, inspector, admin, officer_user) -> N
     services.add_finding(check, {"code": "F02", "description": "迟到约25分钟。"}, inspector)
     services.submit_check(check, inspector)
     services.close_check(check, inspector)
-    services.file_appeal(check, "当日上午先到社区参加疫苗接种动员会，已向社区书记报备。", officer_user)
+    followup.file_appeal(check, "当日上午先到社区参加疫苗接种动员会，已向社区书记报备。", officer_user)

@@ -8,7 +8,7 @@ import functools
 
 from hrapp.core.audit import reset_actor, set_actor
 from hrapp.extensions import db
-from hrapp.integrity import services
+from hrapp.integrity import followup, services
 from tests.integrity import helpers
 
 STAFF = {"admin": 200, "hr_clerk": 403, "street_hr": 403, "inspector": 200, "officer": 403, "anonymous": 302}
@@ -79,7 +79,7 @@ def _closed_evidence(world):
 @_as_test_actor
 def _rectification(world):
     check = helpers.submitted_check(world)
-    item = services.create_rectification(
+    item = followup.create_rectification(
         check,
         {"notice_no": "ZG-1", "owner_officer_id": world.officer.id, "deadline": check.started_at.date()},
         world.inspector,
@@ -90,7 +90,7 @@ def _rectification(world):
 @_as_test_actor
 def _appeal(world):
     check = helpers.closed_check(world)
-    return {"appeal_id": services.file_appeal(check, "理由", world.officer_user).id}
+    return {"appeal_id": followup.file_appeal(check, "理由", world.officer_user).id}
 
 
 @_as_test_actor

@@ -15,7 +15,7 @@ from hrapp.certification.seed import seed_certification
 from hrapp.core.db import today
 from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
-from hrapp.integrity import queries, services
+from hrapp.integrity import followup, queries, services
 from hrapp.integrity.models import Appeal, Check
 from hrapp.officers.models import Officer
 from hrapp.seed import demo
@@ -30,17 +30,17 @@ D = dt.date
 def test_only_the_officer_concerned_appeals_and_only_a_closed_check(world):
     check = helpers.submitted_check(world)
     with pytest.raises(PermissionDenied):
-        services.file_appeal(check, "不服", world.officer_user)
+        followup.file_appeal(check, "不服", world.officer_user)
     services.close_check(check, world.inspector)
     colleague_user = factories.UserFactory(role="officer", officer_id=world.colleague.id)
     with pytest.raises(PermissionDenied):
-        services.file_appeal(check, "不服", colleague_user)
+        followup.file_appeal(check, "不服", colleague_user)
     with pytest.raises(DomainError):
-        services.file_appeal(check, " ", world.officer_user)
-    appeal = services.file_appeal(check, "当时在入户走访", world.officer_user)
+        followup.file_appeal(check, " ", world.officer_user)
+    appeal = followup.file_appeal(check, "当时在入户走访", world.officer_user)
     assert (appeal.officer_id, appeal.outcome) == (world.officer.id, None)
     with pytest.raises(Conflict):
-        services.file_appeal(check, "再次申诉", world.officer_user)
+        followup.file_appeal(check, "再次申诉", world.officer_user)
 
 
 @pytest.mark.parametrize(
@@ -54,27 +54,27 @@ def test_only_the_officer_concerned_appeals_and_only_a_closed_check(world):
 def test_the_decision_changes_findings_only_through_an_amendment(world, outcome, values, severities):
     check = helpers.closed_check(world)
     original = check.findings[0]
-    appeal = services.file_appeal(check, "不服", world.officer_user)
-    services.decide_appeal(appeal, {"outcome": outcome, "decision_note": "经复核", **values}, world.inspector)
+    appeal = followup.file_appeal(check, "不服", world.officer_user)
+    followup.decide_appeal(appeal, {"outcome": outcome, "decision_note": "经复核", **values}, world.inspector)
     db.session.flush()
     assert [f.severity for f in check.current_findings] == severities
     assert original.severity == 2 and not original.withdrawn
     assert (appeal.amendment_id is None) == (outcome == "upheld")
     with pytest.raises(Conflict):
-        services.decide_appeal(appeal, {"outcome": "upheld", "decision_note": "再议"}, world.inspector)
+        followup.decide_appeal(appeal, {"outcome": "upheld", "decision_note": "再议"}, world.inspector)
     counted = [row.severity for row in db.session.execute(queries.findings_source())]
     assert counted == severities
 
 
 def test_a_change_needs_the_new_values_and_reasons(world):
     check = helpers.closed_check(world)
-    appeal = services.file_appeal(check, "不服", world.officer_user)
+    appeal = followup.file_appeal(check, "不服", world.officer_user)
     with pytest.raises(DomainError):
-        services.decide_appeal(appeal, {"outcome": "changed", "decision_note": "经复核"}, world.inspector)
+        followup.decide_appeal(appeal, {"outcome": "changed", "decision_note": "经复核"}, world.inspector)
     with pytest.raises(DomainError):
-        services.decide_appeal(appeal, {"outcome": "revoked", "decision_note": ""}, world.inspector)
+        followup.decide_appeal(appeal, {"outcome": "revoked", "decision_note": ""}, world.inspector)
     with pytest.raises(PermissionDenied):
-        services.decide_appeal(appeal, {"outcome": "revoked", "decision_note": "x"}, world.hr)
+        followup.decide_appeal(appeal, {"outcome": "revoked", "decision_note": "x"}, world.hr)
 
 
 def test_the_officer_appeals_through_the_page_and_sees_the_outcome(app, world, as_role):

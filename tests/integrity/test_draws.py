@@ -9,7 +9,7 @@ import pytest
 
 from hrapp.errors import DomainError, PermissionDenied
 from hrapp.extensions import db
-from hrapp.integrity import risk, services
+from hrapp.integrity import followup, risk, services
 from tests import factories
 from tests.integrity import helpers
 
@@ -44,8 +44,8 @@ def test_a_tampered_weight_no_longer_replays(world, many):
 
 def test_risk_factors_count_time_since_last_check_findings_and_upheld_appeals(world):
     check = helpers.closed_check(world, code="F06")  # 严重, on 2025-05-06
-    services.decide_appeal(
-        services.file_appeal(check, "不服", world.officer_user),
+    followup.decide_appeal(
+        followup.file_appeal(check, "不服", world.officer_user),
         {"outcome": "upheld", "decision_note": "证据充分"},
         world.inspector,
     )
