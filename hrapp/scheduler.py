@@ -11,12 +11,14 @@ import logging
 from flask import Flask
 
 from hrapp.certification.jobs import annual_steps
+from hrapp.integrity.jobs import overdue_rectifications
 
 log = logging.getLogger(__name__)
 
 # name -> (function(app), APScheduler trigger arguments). Domains add their jobs here.
 JOBS: dict[str, tuple] = {}
 JOBS["certification.annual_steps"] = (annual_steps, {"trigger": "cron", "month": 1, "day": 5, "hour": 2})
+JOBS["integrity.overdue_rectifications"] = (overdue_rectifications, {"trigger": "cron", "hour": 1, "minute": 10})
 
 
 def run_job(app: Flask, name: str) -> None:

@@ -20,7 +20,7 @@ NAVIGATION = [
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
     ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),
-    ("integrity.checks", _l("Integrity results"), (Role.HR_CLERK, Role.OFFICER)),
+    ("integrity.checks", _l("Integrity results"), (Role.HR_CLERK,)),
     ("auth.users", _l("Users"), (Role.ADMIN,)),
     ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
 ]
