@@ -152,6 +152,7 @@ AUDIT_LABELS_ZH = {
         "changes": "更正内容",
         "source": "来源",
         "created_by_id": "更正人",
+        "created_at": "更正时间",
     },
     "integrity_evidence": {
         "check_id": "检查",
@@ -162,6 +163,7 @@ AUDIT_LABELS_ZH = {
         "size": "大小",
         "sha256": "SHA-256",
         "uploaded_by_id": "上传人",
+        "uploaded_at": "上传时间",
     },
     "integrity_rectifications": {
         "check_id": "检查",
@@ -205,6 +207,7 @@ AUDIT_LABELS_ZH = {
         "weights": "权重",
         "picks": "抽中对象",
         "run_by_id": "执行人",
+        "run_at": "抽签时间",
     },
 }
 

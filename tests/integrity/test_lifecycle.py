@@ -271,3 +271,20 @@ def test_the_phone_form_saves_a_draft_and_submits_it(app, world, as_role, client
     db.session.expire_all()
     check = db.session.get(Check, check.id)
     assert check.status == "submitted", response.get_data(as_text=True)[:500]
+
+
+def test_every_audited_integrity_field_has_a_chinese_label():
+    from hrapp.core.audit import Audited
+    from hrapp.integrity import models
+
+    audited = [
+        cls
+        for cls in vars(models).values()
+        if isinstance(cls, type) and issubclass(cls, Audited) and cls is not Audited
+    ]
+    assert len(audited) >= 10
+    for cls in audited:
+        labels = models.AUDIT_LABELS_ZH[cls.__tablename__]
+        columns = {column.key for column in sa.inspect(cls).column_attrs} - {"id", "created_at", "updated_at"}
+        assert columns <= set(labels), (cls.__tablename__, columns - set(labels))
+    assert set(models.AUDIT_LABELS_ZH["integrity_finding_officers"]) == {"finding_id", "officer_id"}
