@@ -288,3 +288,21 @@ def test_every_audited_integrity_field_has_a_chinese_label():
         columns = {column.key for column in sa.inspect(cls).column_attrs} - {"id", "created_at", "updated_at"}
         assert columns <= set(labels), (cls.__tablename__, columns - set(labels))
     assert set(models.AUDIT_LABELS_ZH["integrity_finding_officers"]) == {"finding_id", "officer_id"}
+
+
+def test_the_background_autosave_stores_the_draft_and_refuses_a_stale_version(app, world, as_role):
+    check = helpers.draft_check(world)
+    db.session.commit()
+    inspector = as_role("inspector")
+    form = {**{k: v for k, v in _values(check).items() if v is not None}, "item-2": "fail"}
+    form.update(started_at="2025-05-06T09:30", ended_at="2025-05-06T10:10", place="现场（自动保存）")
+    response = inspector.post(f"/integrity/checks/{check.id}/autosave", data={**form, "version": str(check.version)})
+    assert response.status_code == 200 and response.get_json()["saved"] is True
+    db.session.expire_all()
+    stored = db.session.get(Check, check.id)
+    assert stored.place == "现场（自动保存）" and stored.checklist == {"2": "fail"}
+    assert response.get_json()["version"] == stored.version
+    stale = inspector.post(f"/integrity/checks/{check.id}/autosave", data={**form, "version": "1", "place": "旧"})
+    assert stale.status_code == 409 and stale.get_json()["saved"] is False
+    db.session.expire_all()
+    assert db.session.get(Check, check.id).place == "现场（自动保存）"
