@@ -128,6 +128,13 @@ def _log_check_read(check, what: str = "check") -> None:
     log_read("integrity_checks", check.id, detail={"number": check.number, "what": what})
 
 
+def _log_list_read(checks, what: str) -> None:
+    """A list shows checks too (number, target, result): one logged read names them all."""
+    if checks:
+        log_read("integrity_checks", "list", detail={"what": what, "numbers": [check.number for check in checks]})
+        db.session.commit()
+
+
 # --- start page --------------------------------------------------------------------------------
 
 
@@ -145,11 +152,10 @@ def index():
             {"name": _("With findings"), "type": "bar", "data": [found for _l, _c, found in months]},
         ],
     }
+    recent = queries.checks_page(current_user, per_page=10).items
+    _log_list_read(recent, "start page")
     return render_template(
-        "integrity/index.html",
-        summary=queries.summary(current_user),
-        chart_option=chart,
-        recent=queries.checks_page(current_user, per_page=10).items,
+        "integrity/index.html", summary=queries.summary(current_user), chart_option=chart, recent=recent
     )
 
 
@@ -182,6 +188,7 @@ def plan_new():
 @role_required(*INTEGRITY_STAFF)
 def plan_detail(plan_id: int):
     plan = _plan_or_404(plan_id)
+    _log_list_read(plan.checks, "plan")
     return render_template("integrity/plan_detail.html", plan=plan)
 
 
@@ -228,6 +235,7 @@ def checks():
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
     )
+    _log_list_read(page.items, "list")
     return render_template("integrity/checks.html", page=page, q=q, status=status)
 
 

@@ -200,3 +200,12 @@ def test_certification_candidates_do_not_reveal_an_open_check(app, world):
     source = db.session.execute(queries.findings_source()).all()
     assert [(row.officer_id, row.severity) for row in source] == [(world.officer.id, 4)]
     assert rules.INTEGRITY_FINDINGS_SOURCE is queries.findings_source
+
+
+def test_a_list_read_is_logged_with_the_checks_it_showed(app, world, as_role):
+    own = helpers.closed_check(world)
+    helpers.closed_check(world, target=world.stranger)
+    db.session.commit()
+    as_role("street_hr").get("/integrity/checks")
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.entity_id == "list"))
+    assert (event.actor_name, event.changes["numbers"]) == ("street_hr", [own.number])
