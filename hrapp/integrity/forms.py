@@ -192,3 +192,9 @@ class DrawForm(FlaskForm):
         _l("Seed (empty: a fresh random seed)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
     )
     submit = SubmitField(_l("Run draw"))
+
+
+class ChecklistForm(FlaskForm):
+    target_type = SelectField(_l("Target"), choices=select_choices(TARGET_TYPES.items()))
+    items = TextAreaField(_l("Checklist items, one per line"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Publish new version"))

@@ -37,6 +37,7 @@ from hrapp.integrity.forms import (
     ActionForm,
     AmendmentForm,
     CheckForm,
+    ChecklistForm,
     EvidenceForm,
     FindingForm,
     PlanForm,
@@ -44,6 +45,7 @@ from hrapp.integrity.forms import (
 )
 from hrapp.integrity.models import (
     CHECKLIST_RESULTS,
+    TARGET_TYPES,
     Appeal,
     CheckPlan,
     Rectification,
@@ -190,6 +192,28 @@ def plan_detail(plan_id: int):
     plan = _plan_or_404(plan_id)
     _log_list_read(plan.checks, "plan")
     return render_template("integrity/plan_detail.html", plan=plan)
+
+
+@bp.route("/checklists", methods=["GET", "POST"])
+@role_required(*INTEGRITY_STAFF)
+def checklists():
+    """The checklist in force per target type; a change publishes a new version (old checks keep theirs)."""
+    form = ChecklistForm()
+    if form.validate_on_submit():
+        items = form.items.data.splitlines()
+        ok, template = commit_or_refuse(
+            form, lambda: services.publish_template(form.target_type.data, items, current_user)
+        )
+        if ok:
+            flash(_("Checklist version %(version)d published.", version=template.version), "success")
+            return redirect(url_for("integrity.checklists"))
+    templates = {target_type: services.active_template(target_type) for target_type in TARGET_TYPES}
+    db.session.commit()  # the default checklists, created on first use
+    if request.method == "GET":
+        chosen = request.args.get("target_type") if request.args.get("target_type") in TARGET_TYPES else "officer"
+        form.target_type.data = chosen
+        form.items.data = "\n".join(templates[chosen].items)
+    return render_template("integrity/checklists.html", form=form, templates=templates, target_types=TARGET_TYPES)
 
 
 # --- checks ------------------------------------------------------------------------------------

@@ -135,6 +135,7 @@ ROUTES = {
     "integrity.check_amend": {"params": _submitted, "GET": STAFF, "POST": STAFF},
     "integrity.rectification_add": {"params": _submitted, "POST": STAFF_REDIRECT},
     "integrity.rectifications": {"params": _none, "GET": STAFF},
+    "integrity.checklists": {"params": _none, "GET": STAFF, "POST": STAFF},
     "integrity.rectification_update": {"params": _rectification, "GET": STAFF, "POST": STAFF},
     "integrity.action_add": {"params": _submitted, "POST": STAFF_REDIRECT},
     "integrity.appeal_new": {"params": _closed, "GET": OFFICER_ONLY, "POST": OFFICER_ONLY},

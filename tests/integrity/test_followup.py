@@ -86,3 +86,18 @@ def test_the_check_list_runs_a_fixed_number_of_statements(app, world, as_role, q
     with query_counter() as many:
         assert inspector.get("/integrity/checks").status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_new_checklist_version_applies_to_new_checks_only(app, world, as_role):
+    old = helpers.draft_check(world)
+    db.session.commit()
+    inspector = as_role("inspector")
+    response = inspector.post(
+        "/integrity/checklists", data={"target_type": "officer", "items": "在岗在位\n\n佩戴工作证\n"}
+    )
+    assert response.status_code == 302
+    assert inspector.post("/integrity/checklists", data={"target_type": "officer", "items": " "}).status_code == 200
+    new = helpers.draft_check(world)
+    assert (new.template.version, new.template.items) == (2, ["在岗在位", "佩戴工作证"])
+    db.session.refresh(old)
+    assert old.template.version == 1 and len(old.template.items) == 6
