@@ -155,10 +155,11 @@ def index():
         ],
     }
     recent = queries.checks_page(current_user, per_page=10).items
-    _log_list_read(recent, "start page")
-    return render_template(
+    body = render_template(
         "integrity/index.html", summary=queries.summary(current_user), chart_option=chart, recent=recent
     )
+    _log_list_read(recent, "start page")
+    return body
 
 
 # --- plans -------------------------------------------------------------------------------------
@@ -190,8 +191,9 @@ def plan_new():
 @role_required(*INTEGRITY_STAFF)
 def plan_detail(plan_id: int):
     plan = _plan_or_404(plan_id)
+    body = render_template("integrity/plan_detail.html", plan=plan)
     _log_list_read(plan.checks, "plan")
-    return render_template("integrity/plan_detail.html", plan=plan)
+    return body
 
 
 @bp.route("/checklists", methods=["GET", "POST"])
@@ -259,8 +261,9 @@ def checks():
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    _log_list_read(page.items, "list")
-    return render_template("integrity/checks.html", page=page, q=q, status=status)
+    body = render_template("integrity/checks.html", page=page, q=q, status=status)
+    _log_list_read(page.items, "list")  # after rendering: the commit expires what the page shows
+    return body
 
 
 @bp.route("/checks/<int:check_id>")
