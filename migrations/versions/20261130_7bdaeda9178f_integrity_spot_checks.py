@@ -337,7 +337,6 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_integrity_finding_officers_officer_id"), ["officer_id"], unique=False)
 
 
-
 def downgrade():
     with op.batch_alter_table("integrity_finding_officers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_integrity_finding_officers_officer_id"))
