@@ -27,6 +27,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REPORTS_DIR = os.environ.get("REPORTS_DIR", str(BASE_DIR / "reports"))
     PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+    # Integrity evidence files live outside the web root; unset means INSTANCE_DIR/evidence.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -55,13 +55,24 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.auth.views import bp as auth_bp
     from hrapp.certification.views import bp as certification_bp
     from hrapp.health import bp as health_bp
+    from hrapp.integrity.views import bp as integrity_bp
     from hrapp.me.views import bp as me_bp
     from hrapp.notifications.views import bp as notifications_bp
     from hrapp.officers.views import bp as officers_bp
     from hrapp.org.views import bp as org_bp
     from hrapp.tasks.views import bp as tasks_bp
 
-    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp, notifications_bp, tasks_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        me_bp,
+        org_bp,
+        officers_bp,
+        certification_bp,
+        integrity_bp,
+        notifications_bp,
+        tasks_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -4,6 +4,7 @@ from hrapp.auth.models import User  # noqa: F401
 from hrapp.certification.models import Attendance, Course, PromotionCase, Tier, TierRecord  # noqa: F401
 from hrapp.core.audit import AuditEvent  # noqa: F401
 from hrapp.core.locks import JobLock  # noqa: F401
+from hrapp.integrity.models import Check, CheckPlan, Draw, Evidence, Finding  # noqa: F401
 from hrapp.notifications.models import Notification  # noqa: F401
 from hrapp.officers.models import Officer, Posting  # noqa: F401
 from hrapp.org.models import Community, District, Grid, Street  # noqa: F401

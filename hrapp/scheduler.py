@@ -18,6 +18,7 @@ from flask import Flask
 from hrapp.auth.jobs import forget_old_login_attempts
 from hrapp.certification.jobs import annual_steps, certificate_reminders, training_hours_reminders
 from hrapp.core.import_page import sweep_expired_uploads
+from hrapp.integrity.jobs import overdue_rectifications
 from hrapp.officers.jobs import contract_end_reminders
 from hrapp.tasks.jobs import resume_interrupted_runs
 
@@ -36,6 +37,7 @@ JOBS["certification.training_hours_reminders"] = (
 JOBS["officers.contract_end_reminders"] = (contract_end_reminders, {"trigger": "cron", "hour": 6, "minute": 30})
 JOBS["tasks.resume_interrupted"] = (resume_interrupted_runs, {"trigger": "interval", "minutes": 5})
 JOBS["core.sweep_uploads"] = (sweep_expired_uploads, {"trigger": "interval", "minutes": 30})
+JOBS["integrity.overdue_rectifications"] = (overdue_rectifications, {"trigger": "cron", "hour": 1, "minute": 10})
 
 
 def run_job(app: Flask, name: str, *, trigger: str = "schedule") -> str:

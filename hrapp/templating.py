@@ -19,6 +19,8 @@ NAVIGATION = [
     ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
     ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),
+    ("integrity.checks", _l("Integrity results"), (Role.HR_CLERK,)),
     ("auth.users", _l("Users"), (Role.ADMIN,)),
     ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
     ("tasks.jobs", _l("Jobs"), (Role.ADMIN,)),

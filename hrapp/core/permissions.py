@@ -116,3 +116,40 @@ def id_reveal_scope(user, officer_model):
     if has_role(user, Role.HR_CLERK):
         return sa.true() if user.street_id is None else officer_model.street_id == user.street_id
     return sa.false()
+
+
+# --- integrity compartment ---------------------------------------------------------------------
+# Plans, draws and open checks are the inspectors' secret: only inspectors and administrators see
+# them. Closed results reach HR clerks (within their street) and the officer concerned. Anything
+# outside a user's compartment answers exactly as a record that does not exist.
+
+INTEGRITY_STAFF = (Role.ADMIN, Role.INSPECTOR)
+
+
+def can_see_open_checks(user) -> bool:
+    """Plans, draws, drafts and submitted checks: inspectors and administrators only."""
+    return has_role(user, *INTEGRITY_STAFF)
+
+
+def can_read_integrity_log(user) -> bool:
+    """Who read which integrity record: administrators only."""
+    return has_role(user, Role.ADMIN)
+
+
+def integrity_check_scope(user, status_column, street_column, concerns_officer):
+    """SQL condition limiting checks to those `user` may see: every check for inspectors and
+    administrators; closed checks of their street (all streets if unscoped) for HR clerks; closed
+    checks that concern them (`concerns_officer(officer_id)`: target or responsible) for an officer."""
+    if can_see_open_checks(user):
+        return sa.true()
+    closed = status_column == "closed"
+    if has_role(user, Role.HR_CLERK):
+        return closed if user.street_id is None else sa.and_(closed, street_column == user.street_id)
+    if has_role(user, Role.OFFICER) and user.officer_id is not None:
+        return sa.and_(closed, concerns_officer(user.officer_id))
+    return sa.false()
+
+
+def can_appeal_check(user, officer_ids: set[int]) -> bool:
+    """An appeal is filed by the officer concerned (target or responsible) of a closed check."""
+    return has_role(user, Role.OFFICER) and user.officer_id is not None and user.officer_id in officer_ids

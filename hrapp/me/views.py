@@ -8,8 +8,9 @@ from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from hrapp.core.db import today, utcnow
-from hrapp.core.permissions import ALL_ROLES, Role, role_required
+from hrapp.core.permissions import ALL_ROLES, Role, can_see_open_checks, role_required
 from hrapp.extensions import db
+from hrapp.integrity import queries as integrity_queries
 from hrapp.me import dashboard
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
@@ -32,6 +33,8 @@ def home():
             tier_mix=dashboard.tier_mix_chart(current_user, on),
             compliance=dashboard.compliance_chart(current_user, on),
         )
+    if can_see_open_checks(current_user):
+        context["integrity"] = integrity_queries.summary(current_user)
     if current_user.role == Role.ADMIN:
         context.update(dashboard.admin_attention(utcnow() - dt.timedelta(days=7)))
     return render_template("me/dashboard.html", **context)

@@ -19,6 +19,7 @@ from hrapp.core import idcard
 from hrapp.core.dates import add_years
 from hrapp.core.db import today, utcnow
 from hrapp.extensions import db
+from hrapp.integrity.seed import seed_integrity
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Community, District, Grid, Street
 from hrapp.seed import futian
@@ -30,6 +31,7 @@ POLITICAL = ["masses"] * 6 + ["cpc_member"] * 3 + ["cyl_member"] * 2 + ["cpc_pro
 # Later domains append functions(rng, on) that add their own demo data.
 STEPS: list = []
 STEPS.append(seed_certification)
+STEPS.append(seed_integrity)
 
 
 def database_is_empty() -> bool:
