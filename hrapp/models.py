@@ -6,3 +6,12 @@ from hrapp.core.audit import AuditEvent  # noqa: F401
 from hrapp.core.locks import JobLock  # noqa: F401
 from hrapp.officers.models import Officer, Posting  # noqa: F401
 from hrapp.org.models import Community, District, Grid, Street  # noqa: F401
+from hrapp.pay.models import (  # noqa: F401
+    AllowanceRuleSet,
+    FundingAllocation,
+    FundingStandard,
+    PayMonth,
+    PayRosterLine,
+    PayScale,
+    PayScaleCell,
+)
