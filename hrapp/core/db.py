@@ -125,4 +125,4 @@ def day_after(day):
 def fen(amount):
     """SQL expression: a Numeric(12, 2) amount as integer fen. SQLite keeps NUMERIC values as
     binary numbers, so money is turned into exact integers before any arithmetic in SQL."""
-    return sa.cast(sa.func.round(amount * 100), sa.Integer)
+    return sa.cast(sa.func.round(amount * 100), sa.BigInteger)

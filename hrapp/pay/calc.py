@@ -173,9 +173,9 @@ def state_columns(points, officer_id_col, day_col, year_col, month_col, scale: S
         .outerjoin(grid, grid.id == posting.grid_id)
         .outerjoin(result, sa.and_(result.officer_id == officer_id_col, result.year == year_col - 1))
     )
-    hire_year = sa.extract("year", officer.hire_date)
-    hire_month = sa.extract("month", officer.hire_date)
-    hire_day = sa.extract("day", officer.hire_date)
+    hire_year = sa.cast(sa.extract("year", officer.hire_date), sa.Integer)
+    hire_month = sa.cast(sa.extract("month", officer.hire_date), sa.Integer)
+    hire_day = sa.cast(sa.extract("day", officer.hire_date), sa.Integer)
     years = (
         year_col
         - hire_year
@@ -274,7 +274,9 @@ def month_lines_statement(months: list[dt.date], officer_filter, scale: ScaleCho
 
     def prorated(name):
         # Σ rate × days / days in month, half up to the fen, on integers.
-        return ((sa.func.sum(rated.c[name] * rated.c.days) * 2 + rated.c.dim) // (rated.c.dim * 2)).label(name)
+        # PostgreSQL sums bigints as numeric: cast back so that // stays an integer division.
+        total = sa.cast(sa.func.sum(rated.c[name] * rated.c.days), sa.BigInteger)
+        return ((total * 2 + rated.c.dim) // (rated.c.dim * 2)).label(name)
 
     return sa.select(
         rated.c.officer_id,
