@@ -51,8 +51,9 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.me.views import bp as me_bp
     from hrapp.officers.views import bp as officers_bp
     from hrapp.org.views import bp as org_bp
+    from hrapp.pay.views import bp as pay_bp
 
-    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp):
+    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp, pay_bp):
         app.register_blueprint(blueprint)
 
 
