@@ -98,6 +98,8 @@ def _numbered_canvas(font: Font, template: PageTemplate):
         """Draws header and footer after the last page, when the page count is known."""
 
         def __init__(self, *args, **kwargs):
+            # Every page starts in the document font: no reference to a non-embedded base font.
+            kwargs["initialFontName"] = font.name
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
@@ -204,6 +206,7 @@ def _geometry(values: Sequence) -> list:
 
 def _chart_frame(width: float, height: float, title: str, font: Font) -> Drawing:
     drawing = Drawing(width, height)
+    drawing.initialFontName = font.name  # else the renderer starts in (non-embedded) Helvetica
     if title:
         drawing.add(String(width / 2, height - 12, title, fontName=font.name, fontSize=10, textAnchor="middle"))
     return drawing
@@ -215,7 +218,8 @@ def _legend(drawing: Drawing, series: Sequence[tuple[str, Sequence]], font: Font
     legend.fontName, legend.fontSize = font.name, 8
     legend.alignment = "right"
     legend.columnMaximum = 1
-    legend.deltax = 90
+    legend.deltax = 80
+    legend.dxTextSpace = 4
     legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], name) for i, (name, _values) in enumerate(series)]
     drawing.add(legend)
 
@@ -250,7 +254,7 @@ def bar_chart(
         chart.bars[index].fillColor = PALETTE[index % len(PALETTE)]
         chart.bars[index].strokeColor = None
     drawing.add(chart)
-    _legend(drawing, series, font, width - 10, height - 20)
+    _legend(drawing, series, font, width - 80 * len(series), height - 20)
     return drawing
 
 
@@ -284,7 +288,7 @@ def line_chart(
         chart.lines[index].symbol.fillColor = PALETTE[index % len(PALETTE)]
         chart.lines[index].symbol.size = 4
     drawing.add(chart)
-    _legend(drawing, series, font, width - 10, height - 20)
+    _legend(drawing, series, font, width - 80 * len(series), height - 20)
     return drawing
 
 

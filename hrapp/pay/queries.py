@@ -107,10 +107,10 @@ def adjustments(officer_filter) -> dict[int, tuple[int, Decimal]]:
     return result
 
 
-def computed_roster(month: dt.date, officer_filter) -> list[RosterLine]:
+def computed_roster(month: dt.date, officer_filter, *, with_adjustments: bool = True) -> list[RosterLine]:
     """The roster of an open month as it would be paid now (adjustments in the first open month)."""
     lines = _lines(calc.month_lines_statement([month], officer_filter))
-    if month == adjustment_month():
+    if with_adjustments and month == adjustment_month():
         for officer_id, (street_id, amount) in adjustments(officer_filter).items():
             line = lines.setdefault(officer_id, RosterLine(officer_id=officer_id, street_id=street_id, days=0))
             line.adjustment = amount

@@ -296,8 +296,10 @@ def last_closed_month() -> dt.date | None:
     return db.session.scalar(sa.select(sa.func.max(PayMonth.month)))
 
 
-def close_month(month: dt.date, *, acting, on: dt.date) -> PayMonth:
-    """Freeze `month`'s roster (district-wide). Months close in order and only once they began."""
+def close_month(month: dt.date, *, acting, on: dt.date, with_adjustments: bool = True) -> PayMonth:
+    """Freeze `month`'s roster (district-wide). Months close in order and only once they began.
+    `with_adjustments=False` skips recomputing the earlier closed months, for a caller that knows
+    nothing changed since they closed (the demo seed closing months in a row)."""
     from hrapp.pay import queries
 
     _require_admin(acting)
@@ -311,7 +313,7 @@ def close_month(month: dt.date, *, acting, on: dt.date) -> PayMonth:
         raise DomainError(
             _("Close %(month)s first: months close in order.", month=calc.next_month(last).strftime("%Y-%m"))
         )
-    lines = queries.computed_roster(month, sa.true())
+    lines = queries.computed_roster(month, sa.true(), with_adjustments=with_adjustments)
     closed = PayMonth(
         month=month,
         closed_by_id=acting.id,

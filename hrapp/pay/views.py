@@ -13,14 +13,14 @@ import datetime as dt
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from hrapp.core import importing
-from hrapp.core.db import today
+from hrapp.core.db import today, utcnow
 from hrapp.core.forms import commit_or_refuse, select_choices
+from hrapp.core.i18n import local_time
 from hrapp.core.import_page import spreadsheet_response
 from hrapp.core.permissions import STAFF, Role, has_role, role_required
 from hrapp.extensions import db
@@ -474,7 +474,7 @@ def funding():
             {
                 "type": "line",
                 "name": _("Funding standard per officer"),
-                "data": [str(s.amount_per_officer) for s, _g in standards],
+                "data": [format(s.amount_per_officer, ".0f") for s, _g in standards],
                 "label": {"show": True},
             }
         ],
@@ -532,8 +532,12 @@ def funding_year(year: int):
         "yAxis": {"type": "value", "name": _("yuan")},
         "grid": {"bottom": 80},
         "series": [
-            {"type": "bar", "name": _("Allocation"), "data": [str(row.allocation or 0) for row in report.rows]},
-            {"type": "bar", "name": _("Actual cost"), "data": [str(row.actual) for row in report.rows]},
+            {
+                "type": "bar",
+                "name": _("Allocation"),
+                "data": [format(row.allocation or 0, ".0f") for row in report.rows],
+            },
+            {"type": "bar", "name": _("Actual cost"), "data": [format(row.actual, ".0f") for row in report.rows]},
         ],
     }
     return render_template(
@@ -614,7 +618,7 @@ def funding_pdf(year: int):
         issuer=_("Grid Officer HR"),
         generated=_(
             "Generated %(when)s by %(who)s",
-            when=format_datetime(dt.datetime.now(dt.UTC), "yyyy-MM-dd HH:mm"),
+            when=local_time(utcnow()),
             who=current_user.label,
         ),
         page=_("Page {page} of {pages}"),

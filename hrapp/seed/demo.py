@@ -21,6 +21,7 @@ from hrapp.core.db import today, utcnow
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Community, District, Grid, Street
+from hrapp.pay.seed import seed_pay
 from hrapp.seed import futian
 
 GRID_TYPES = ["residential"] * 14 + ["commercial"] * 3 + ["urban_village"] * 2 + ["special"]
@@ -30,6 +31,7 @@ POLITICAL = ["masses"] * 6 + ["cpc_member"] * 3 + ["cyl_member"] * 2 + ["cpc_pro
 # Later domains append functions(rng, on) that add their own demo data.
 STEPS: list = []
 STEPS.append(seed_certification)
+STEPS.append(seed_pay)
 
 
 def database_is_empty() -> bool:
