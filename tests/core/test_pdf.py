@@ -44,8 +44,9 @@ def test_a_document_embeds_the_chinese_font_and_numbers_its_pages():
 
     assert font.embedded
     assert len(reader.pages) >= 2
-    assert "第 1 页，共 %d 页" % len(reader.pages) in text[0]
-    assert "第 %d 页，共 %d 页" % (len(reader.pages), len(reader.pages)) in text[-1]
+    pages = len(reader.pages)
+    assert f"第 1 页，共 {pages} 页" in text[0]
+    assert f"第 {pages} 页，共 {pages} 页" in text[-1]
     assert "网格员人事管理" in text[0] and "第79街道" in "".join(text)
     assert "97,530.24" in "".join(text)  # 79 × 1234.56, printed from the Decimal
     fonts = _fonts(reader)
