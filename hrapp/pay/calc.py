@@ -87,16 +87,16 @@ def _months_table(months: list[dt.date]):
     return (selects[0] if len(selects) == 1 else sa.union_all(*selects)).cte("months")
 
 
-def _breakpoints(staff, months, start: dt.date, end: dt.date):
-    """Every date in [start, end) at which some input of an officer's pay may change."""
+def _breakpoints(staff, start: dt.date, end: dt.date):
+    """Every date in [start, end) at which some input of an officer's pay may change: the range
+    start, 1 January (the grade year turns), and every dated change. Month boundaries are not
+    among them: a segment is split over the months it spans afterwards, without a new lookup."""
 
     def inside(column):
         return sa.and_(column >= start, column < end)
 
-    parts = [
-        sa.select(staff.c.officer_id, months.c.start.label("day")).join(
-            months, sa.and_(staff.c.hire_date < months.c.next)
-        ),
+    new_years = [dt.date(year, 1, 1) for year in range(start.year + 1, (end - dt.timedelta(days=1)).year + 1)]
+    parts = [sa.select(staff.c.officer_id, sa.literal(day, sa.Date).label("day")) for day in [start, *new_years]] + [
         sa.select(staff.c.officer_id, staff.c.hire_date).where(inside(staff.c.hire_date)),
         sa.select(staff.c.officer_id, staff.c.leave_date).where(inside(staff.c.leave_date)),
     ]
@@ -136,10 +136,23 @@ class ScaleChoice:
     percent: Decimal | None = None
 
 
-def state_columns(points, officer_id_col, day_col, year_col, month_col, scale: ScaleChoice = ScaleChoice()):
-    """The pay state of officer `officer_id_col` on `day_col` (a month `year_col`/`month_col` gives
-    seniority's first-of-month and the grade year): returns (joins, columns) where columns are
-    labelled monthly rates in fen and the rule inputs that explain them."""
+def seniority_years(hire_year, hire_month, hire_day, year, month):
+    """SQL: full years of service completed on the first day of month `year`-`month`."""
+    return (
+        year - hire_year - sa.case((sa.or_(hire_month > month, sa.and_(hire_month == month, hire_day > 1)), 1), else_=0)
+    )
+
+
+def capped(value, cap):
+    return sa.case((value < 0, 0), (value > cap, cap), else_=value)
+
+
+def state_columns(points, officer_id_col, day_col, grade_year_col, scale: ScaleChoice = ScaleChoice()):
+    """The pay state of officer `officer_id_col` on `day_col`: returns (joins, columns), the
+    columns being labelled monthly rates in fen, the rule inputs that explain them, and what
+    seniority needs (its rate and cap, the hire date's parts): seniority is counted per month.
+    The certificate count is a correlated subquery: it is capped by the caller, on the computed
+    column, so that it runs once per row."""
     tier_record = sa.orm.aliased(TierRecord)
     scale_version = sa.orm.aliased(PayScale)
     cell = sa.orm.aliased(PayScaleCell)
@@ -171,21 +184,9 @@ def state_columns(points, officer_id_col, day_col, year_col, month_col, scale: S
         .outerjoin(rules, sa.and_(rules.status == "approved", valid(rules)))
         .outerjoin(posting, sa.and_(posting.officer_id == officer_id_col, posting.is_primary.is_(True), valid(posting)))
         .outerjoin(grid, grid.id == posting.grid_id)
-        .outerjoin(result, sa.and_(result.officer_id == officer_id_col, result.year == year_col - 1))
+        .outerjoin(result, sa.and_(result.officer_id == officer_id_col, result.year == grade_year_col))
     )
-    hire_year = sa.cast(sa.extract("year", officer.hire_date), sa.Integer)
-    hire_month = sa.cast(sa.extract("month", officer.hire_date), sa.Integer)
-    hire_day = sa.cast(sa.extract("day", officer.hire_date), sa.Integer)
-    years = (
-        year_col
-        - hire_year
-        - sa.case((sa.or_(hire_month > month_col, sa.and_(hire_month == month_col, hire_day > 1)), 1), else_=0)
-    )
-    counted_years = sa.case((years < 0, 0), (years > rules.seniority_max_years, rules.seniority_max_years), else_=years)
     certificates = valid_certificate_count(officer_id_col, day_col)
-    counted_certificates = sa.case(
-        (certificates > rules.certificate_max_count, rules.certificate_max_count), else_=certificates
-    )
     difficulty = sa.case(
         (grid.grid_type == "urban_village", rules.difficulty_urban_village),
         (grid.grid_type == "commercial", rules.difficulty_commercial),
@@ -203,37 +204,52 @@ def state_columns(points, officer_id_col, day_col, year_col, month_col, scale: S
     base = fen(cell.monthly_base)
     if scale.percent is not None:
         # cell × (100 + p) / 100 on integer fen, half up; p is in hundredths of a percent.
-        hundredths = int((scale.percent * 100).to_integral_value())
+        hundredths = int((Decimal(str(scale.percent)) * 100).to_integral_value())
         base = (base * (10000 + hundredths) * 2 + 10000) // 20000
     columns = [
         tier_record.tier_id.label("tier_id"),
         tier_record.step.label("step"),
         scale_version.id.label("scale_id"),
         rules.id.label("rule_id"),
-        counted_years.label("seniority_years"),
         certificates.label("certificates"),
         grid.grid_type.label("grid_type"),
         result.grade.label("grade"),
         fen(coefficient).label("coefficient_pct"),
         sa.func.coalesce(base, 0).label("base"),
-        sa.func.coalesce(fen(rules.seniority_per_year) * counted_years, 0).label("seniority"),
-        sa.func.coalesce(fen(rules.certificate_amount) * counted_certificates, 0).label("certificate"),
+        sa.func.coalesce(fen(rules.certificate_amount), 0).label("certificate_rate"),
+        sa.func.coalesce(rules.certificate_max_count, 0).label("certificate_cap"),
         sa.func.coalesce(fen(difficulty), 0).label("difficulty"),
         sa.func.coalesce((fen(rules.performance_pool_share) * fen(coefficient) + 50) // 100, 0).label("performance"),
+        sa.func.coalesce(fen(rules.seniority_per_year), 0).label("seniority_rate"),
+        sa.func.coalesce(rules.seniority_max_years, 0).label("seniority_cap"),
+        sa.cast(sa.extract("year", officer.hire_date), sa.Integer).label("hire_year"),
+        sa.cast(sa.extract("month", officer.hire_date), sa.Integer).label("hire_month"),
+        sa.cast(sa.extract("day", officer.hire_date), sa.Integer).label("hire_day"),
     ]
     return stmt, columns
 
 
+def _later(a, b):
+    return sa.case((a > b, a), else_=b)
+
+
+def _earlier(a, b):
+    return sa.case((a < b, a), else_=b)
+
+
 def month_lines_statement(months: list[dt.date], officer_filter, scale: ScaleChoice = ScaleChoice()):
     """SELECT officer_id, street_id, month, days and each component (integer fen) for every officer
-    employed in `months` that `officer_filter` admits: one statement whatever the head count."""
+    employed in `months` that `officer_filter` admits: one statement whatever the head count.
+
+    The state is looked up once per segment (between two changes); each segment is then split over
+    the months it spans, where seniority is counted for that month."""
     months = sorted(months)
     start, end = months[0], next_month(months[-1])
     staff = employed_officers(officer_filter, start, end)
     month_table = _months_table(months)
-    points = _breakpoints(staff, month_table, start, end)
+    points = _breakpoints(staff, start, end)
     lead = sa.func.lead(points.c.day).over(partition_by=points.c.officer_id, order_by=points.c.day)
-    segments = (
+    cuts = (
         sa.select(
             points.c.officer_id,
             points.c.day.label("seg_from"),
@@ -241,50 +257,57 @@ def month_lines_statement(months: list[dt.date], officer_filter, scale: ScaleCho
         )
     ).subquery("cuts")
     segment = (
+        sa.select(cuts.c.officer_id, staff.c.street_id, cuts.c.seg_from, cuts.c.seg_to)
+        .join(staff, staff.c.officer_id == cuts.c.officer_id)
+        .where(cuts.c.seg_from >= staff.c.hire_date)
+        .where(sa.or_(staff.c.leave_date.is_(None), cuts.c.seg_from < staff.c.leave_date))
+    ).subquery("segments")
+    grade_year = sa.cast(sa.extract("year", segment.c.seg_from), sa.Integer) - 1
+    joined, columns = state_columns(segment, segment.c.officer_id, segment.c.seg_from, grade_year, scale)
+    state = (
+        sa.select(segment.c.officer_id, segment.c.street_id, segment.c.seg_from, segment.c.seg_to, *columns)
+        .select_from(joined)
+        .cte("state")
+        .prefix_with("MATERIALIZED")
+    )
+    piece_days = days_between(
+        _later(state.c.seg_from, month_table.c.start), _earlier(state.c.seg_to, month_table.c.next)
+    )
+    years = capped(
+        seniority_years(
+            state.c.hire_year, state.c.hire_month, state.c.hire_day, month_table.c.year, month_table.c.month_no
+        ),
+        state.c.seniority_cap,
+    )
+    rates = {name: state.c[name] for name in ("base", "difficulty", "performance")}
+    rates["seniority"] = state.c.seniority_rate * years
+    rates["certificate"] = state.c.certificate_rate * _earlier(state.c.certificates, state.c.certificate_cap)
+    pieces = (
         sa.select(
-            segments.c.officer_id,
-            staff.c.street_id,
-            segments.c.seg_from,
-            segments.c.seg_to,
+            state.c.officer_id,
+            state.c.street_id,
             month_table.c.start.label("month"),
             month_table.c.dim,
-            month_table.c.year,
-            month_table.c.month_no,
+            piece_days.label("days"),
+            *[rates[name].label(name) for name in COMPONENTS],
         )
-        .join(staff, staff.c.officer_id == segments.c.officer_id)
-        .join(
-            month_table, sa.and_(month_table.c.start <= segments.c.seg_from, month_table.c.next > segments.c.seg_from)
-        )
-        .where(segments.c.seg_from >= staff.c.hire_date)
-        .where(sa.or_(staff.c.leave_date.is_(None), segments.c.seg_from < staff.c.leave_date))
-    ).subquery("segments")
-    joined, columns = state_columns(
-        segment, segment.c.officer_id, segment.c.seg_from, segment.c.year, segment.c.month_no, scale
-    )
-    rated = (
-        sa.select(
-            segment.c.officer_id,
-            segment.c.street_id,
-            segment.c.month,
-            segment.c.dim,
-            days_between(segment.c.seg_from, segment.c.seg_to).label("days"),
-            *[column for column in columns if column.name in COMPONENTS],
-        ).select_from(joined)
-    ).subquery("rated")
+        .select_from(state)
+        .join(month_table, sa.and_(month_table.c.start < state.c.seg_to, month_table.c.next > state.c.seg_from))
+    ).subquery("pieces")
 
     def prorated(name):
-        # Σ rate × days / days in month, half up to the fen, on integers.
-        # PostgreSQL sums bigints as numeric: cast back so that // stays an integer division.
-        total = sa.cast(sa.func.sum(rated.c[name] * rated.c.days), sa.BigInteger)
-        return ((total * 2 + rated.c.dim) // (rated.c.dim * 2)).label(name)
+        # Σ rate × days / days in month, half up to the fen, on integers. PostgreSQL sums bigints
+        # as numeric: cast back so that // stays an integer division.
+        total = sa.cast(sa.func.sum(pieces.c[name] * pieces.c.days), sa.BigInteger)
+        return ((total * 2 + pieces.c.dim) // (pieces.c.dim * 2)).label(name)
 
     return sa.select(
-        rated.c.officer_id,
-        rated.c.street_id,
-        rated.c.month,
-        sa.func.sum(rated.c.days).label("days"),
+        pieces.c.officer_id,
+        pieces.c.street_id,
+        pieces.c.month,
+        sa.func.sum(pieces.c.days).label("days"),
         *[prorated(name) for name in COMPONENTS],
-    ).group_by(rated.c.officer_id, rated.c.street_id, rated.c.month, rated.c.dim)
+    ).group_by(pieces.c.officer_id, pieces.c.street_id, pieces.c.month, pieces.c.dim)
 
 
 def rates_on(officer_filter, on: dt.date, scale: ScaleChoice = ScaleChoice()):
@@ -298,14 +321,24 @@ def rates_on(officer_filter, on: dt.date, scale: ScaleChoice = ScaleChoice()):
         .subquery("today")
     )
     joined, columns = state_columns(
-        employed_today,
-        employed_today.c.officer_id,
-        sa.literal(on, sa.Date),
-        sa.literal(on.year),
-        sa.literal(on.month),
-        scale,
+        employed_today, employed_today.c.officer_id, sa.literal(on, sa.Date), sa.literal(on.year - 1), scale
     )
-    return sa.select(employed_today.c.officer_id, employed_today.c.street_id, *columns).select_from(joined)
+    state = (
+        sa.select(employed_today.c.officer_id, employed_today.c.street_id, *columns)
+        .select_from(joined)
+        .cte("state")
+        .prefix_with("MATERIALIZED")
+    )
+    years = capped(
+        seniority_years(state.c.hire_year, state.c.hire_month, state.c.hire_day, on.year, on.month),
+        state.c.seniority_cap,
+    )
+    return sa.select(
+        state,
+        years.label("seniority_years"),
+        (state.c.seniority_rate * years).label("seniority"),
+        (state.c.certificate_rate * _earlier(state.c.certificates, state.c.certificate_cap)).label("certificate"),
+    )
 
 
 def run(statement) -> list:

@@ -21,7 +21,7 @@ class ScaleDraftForm(FlaskForm):
         _l("Raise every amount by (%)"),
         places=2,
         validators=[Optional(), NumberRange(min=-99.99, max=1000)],
-        description=_l("Leave empty to copy the version in force unchanged."),
+        description=_l("Leave empty to copy the latest approved version unchanged."),
     )
     submit = SubmitField(_l("Start draft"))
 

@@ -276,7 +276,7 @@ def scale_new():
         if done:
             flash(_("Draft pay scale v%(version)d started.", version=draft.version), "success")
             return redirect(url_for("pay.scale_edit", scale_id=draft.id))
-    return render_template("pay/scale_new.html", form=form, in_force=services.scale_in_force(today()))
+    return render_template("pay/scale_new.html", form=form, source=services.latest_approved_scale())
 
 
 @bp.route("/pay/scales/<int:scale_id>/edit", methods=["GET", "POST"])
