@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 
 from hrapp.certification.models import GRADES, Tier
+from hrapp.core.db import fen
 from hrapp.core.permissions import Role, has_role, officer_scope, street_scope
 from hrapp.extensions import db
 from hrapp.officers.models import Officer
@@ -85,13 +86,13 @@ def adjustments(officer_filter) -> dict[int, tuple[int, Decimal]]:
         return {}
     owed = _lines(calc.month_lines_statement_summed(closed, officer_filter))
     paid = db.session.execute(
-        sa.select(PayRosterLine.officer_id, sa.func.sum(PayRosterLine.total))
+        sa.select(PayRosterLine.officer_id, sa.func.sum(fen(PayRosterLine.total)))
         .join(Officer, Officer.id == PayRosterLine.officer_id)
         .where(officer_filter)
         .group_by(PayRosterLine.officer_id)
     ).all()
     result: dict[int, tuple[int, Decimal]] = {}
-    paid_by_officer = {officer_id: Decimal(total).quantize(ZERO) for officer_id, total in paid}
+    paid_by_officer = {officer_id: calc.from_fen(total) for officer_id, total in paid}
     for officer_id in set(owed) | set(paid_by_officer):
         line = owed.get(officer_id)
         now = line.total if line else ZERO
@@ -343,13 +344,13 @@ def actual_cost_by_street(year: int, officer_filter) -> dict[int, Decimal]:
     )
     cost: dict[int, Decimal] = {}
     stored = db.session.execute(
-        sa.select(PayRosterLine.street_id, sa.func.sum(PayRosterLine.total))
+        sa.select(PayRosterLine.street_id, sa.func.sum(fen(PayRosterLine.total)))
         .join(Officer, Officer.id == PayRosterLine.officer_id)
         .where(PayRosterLine.month >= months[0], PayRosterLine.month <= months[-1], officer_filter)
         .group_by(PayRosterLine.street_id)
     ).all()
     for street_id, total in stored:
-        cost[street_id] = Decimal(total).quantize(ZERO)
+        cost[street_id] = calc.from_fen(total)
     open_months = [m for m in months if m not in closed]
     if open_months:
         for street_id, total_fen in db.session.execute(calc.street_totals_statement(open_months, officer_filter)):

@@ -23,7 +23,8 @@ from hrapp.core.money import CENT
 from hrapp.core.permissions import Role, has_role
 from hrapp.errors import DomainError, PermissionDenied
 from hrapp.extensions import db
-from hrapp.pay import calc
+from hrapp.org.models import Street
+from hrapp.pay import calc, queries
 from hrapp.pay.models import (
     AllowanceRuleSet,
     FundingAllocation,
@@ -300,8 +301,6 @@ def close_month(month: dt.date, *, acting, on: dt.date, with_adjustments: bool =
     """Freeze `month`'s roster (district-wide). Months close in order and only once they began.
     `with_adjustments=False` skips recomputing the earlier closed months, for a caller that knows
     nothing changed since they closed (the demo seed closing months in a row)."""
-    from hrapp.pay import queries
-
     _require_admin(acting)
     month = calc.month_start(month)
     if month > calc.month_start(on):
@@ -363,8 +362,6 @@ def save_standard(year: int, amount, *, acting, document_no: str = "", note: str
 
 def save_allocations(year: int, headcounts: dict[int, int], *, acting) -> int:
     """Budgeted headcount per street for `year`; returns how many rows changed."""
-    from hrapp.org.models import Street
-
     _require_district_hr(acting)
     streets = set(db.session.scalars(sa.select(Street.id)))
     existing = {
