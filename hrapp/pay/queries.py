@@ -268,7 +268,7 @@ def pay_on(officer: Officer, on: dt.date) -> PayBreakdown:
                 grade=GRADES.get(row.grade, _("none")),
             ),
         }
-    rules_suffix = f" · {_('allowance rules v%(version)d', version=rules.version)}" if rules else ""
+    rules_suffix = " · " + _("allowance rules v%(version)d", version=rules.version) if rules else ""
     components = [Component("base", amount["base"], base_rule)] + [
         Component(key, amount[key], rule_text[key] + (rules_suffix if rules else "")) for key in calc.COMPONENTS[1:]
     ]

@@ -32,6 +32,7 @@ def test_an_officer_sees_their_own_pay_and_gets_404_for_anyone_elses(world, as_r
 
     assert own.status_code == 200
     assert "¥4,256.78" in own.get_data(as_text=True)  # 3456.78 + 800 × 1.00
+    assert "津贴规则第 1 版" in own.get_data(as_text=True)  # each component names the rule it came from
     assert 'data-testid="pay-panel"' in home.get_data(as_text=True)
     for other in (world.colleague, world.stranger):
         assert client.get(f"/pay/officers/{other.id}").status_code == 404
