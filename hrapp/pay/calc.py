@@ -357,7 +357,9 @@ def month_lines_statement_summed(months: list[dt.date], officer_filter):
 
 
 def street_totals_statement(months: list[dt.date], officer_filter):
-    """street id → total pay in fen of `months` (each officer-month rounded as on its roster)."""
+    """(street id, month, total pay in fen) of `months`, each officer-month rounded as on its roster."""
     lines = month_lines_statement(months, officer_filter).subquery("lines")
     total = sum((lines.c[name] for name in COMPONENTS[1:]), lines.c[COMPONENTS[0]])
-    return sa.select(lines.c.street_id, sa.func.sum(total).label("total")).group_by(lines.c.street_id)
+    return sa.select(lines.c.street_id, lines.c.month, sa.func.sum(total).label("total")).group_by(
+        lines.c.street_id, lines.c.month
+    )

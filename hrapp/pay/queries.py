@@ -352,13 +352,25 @@ def actual_cost_by_street(year: int, officer_filter) -> dict[int, Decimal]:
     for street_id, total in stored:
         cost[street_id] = calc.from_fen(total)
     open_months = [m for m in months if m not in closed]
-    if open_months:
-        for street_id, total_fen in db.session.execute(calc.street_totals_statement(open_months, officer_filter)):
-            cost[street_id] = cost.get(street_id, ZERO) + calc.from_fen(total_fen)
-        first_open = adjustment_month()
-        if first_open in open_months:
-            for _officer_id, (street_id, amount) in adjustments(officer_filter).items():
-                cost[street_id] = cost.get(street_id, ZERO) + amount
+    if not open_months:
+        return cost
+    # The first open month pays what the closed months come to now less what was paid for them.
+    # Summed per street that is Σ recomputed − Σ paid over the closed months, so the closed months
+    # are recomputed in the same statement as the open ones (one pass over the segments).
+    all_closed = list(db.session.scalars(sa.select(PayMonth.month))) if adjustment_month() in open_months else []
+    for street_id, _month, total_fen in db.session.execute(
+        calc.street_totals_statement(open_months + all_closed, officer_filter)
+    ):
+        cost[street_id] = cost.get(street_id, ZERO) + calc.from_fen(total_fen)
+    if all_closed:
+        paid = db.session.execute(
+            sa.select(Officer.street_id, sa.func.sum(fen(PayRosterLine.total)))
+            .join(Officer, Officer.id == PayRosterLine.officer_id)
+            .where(officer_filter)
+            .group_by(Officer.street_id)
+        ).all()
+        for street_id, total_fen in paid:
+            cost[street_id] = cost.get(street_id, ZERO) - calc.from_fen(total_fen)
     return cost
 
 

@@ -164,3 +164,36 @@ def test_what_if_totals_equal_the_sum_of_the_per_officer_figures_to_the_fen(worl
     assert by_percent.total_proposed == result.total_proposed
     assert result.total_current == (Decimal("3333.33") + Decimal("266.64") + Decimal("777.77")) * 12 * 3
     assert result.total_budget == Decimal("50400.00") * 3
+
+
+def test_the_years_actual_cost_is_the_sum_of_its_twelve_rosters_adjustments_included(world):
+    helpers.no_allowances(performance_pool_share="777.77")
+    helpers.scale(dt.date(2010, 1, 1), {("junior", 1): "3000.00", ("junior", 2): "3333.33"})
+    records = certification.history(world.officer, ("junior", dt.date(2018, 3, 1), 1))
+    certification.history(world.stranger, ("junior", dt.date(2026, 2, 10), 1))
+    world.stranger.hire_date = dt.date(2026, 2, 10)
+    for month in (1, 2, 3, 4, 5):
+        services.close_month(dt.date(2026, month, 1), acting=world.admin, on=dt.date(2026, 6, 3))
+    records[0].effective_to = dt.date(2026, 3, 17)  # corrected back into closed March
+    db.session.flush()
+    db.session.add(
+        TierRecord(
+            officer_id=world.officer.id,
+            tier_id=certification.ladder()["junior"].id,
+            step=2,
+            reason="correction",
+            effective_from=dt.date(2026, 3, 17),
+        )
+    )
+    db.session.flush()
+
+    rosters = [queries.roster(world.admin, dt.date(2026, month, 1)) for month in range(1, 13)]
+    cost = queries.actual_cost_by_street(2026, sa.true())
+
+    june = {line.officer_id: line for line in rosters[5].lines}
+    # March 17–31 (15 days) and April, May at 333.33 more: 333.33 × 15 / 31 = 161.29; + 333.33 × 2
+    assert june[world.officer.id].adjustment == Decimal("161.29") + Decimal("666.66")
+    assert sum(cost.values()) == sum(roster.grand_total()["total"] for roster in rosters)
+    assert cost[world.other_street.id] == sum(
+        line.total for roster in rosters for line in roster.lines if line.street_id == world.other_street.id
+    )
