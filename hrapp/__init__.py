@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.notifications.views import bp as notifications_bp
     from hrapp.officers.views import bp as officers_bp
     from hrapp.org.views import bp as org_bp
+    from hrapp.pay.views import bp as pay_bp
     from hrapp.tasks.views import bp as tasks_bp
 
     for blueprint in (
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
         org_bp,
         officers_bp,
         certification_bp,
+        pay_bp,
         integrity_bp,
         notifications_bp,
         tasks_bp,

@@ -8,4 +8,13 @@ from hrapp.integrity.models import Check, CheckPlan, Draw, Evidence, Finding  # 
 from hrapp.notifications.models import Notification  # noqa: F401
 from hrapp.officers.models import Officer, Posting  # noqa: F401
 from hrapp.org.models import Community, District, Grid, Street  # noqa: F401
+from hrapp.pay.models import (  # noqa: F401
+    AllowanceRuleSet,
+    FundingAllocation,
+    FundingStandard,
+    PayMonth,
+    PayRosterLine,
+    PayScale,
+    PayScaleCell,
+)
 from hrapp.tasks.models import JobRun, TaskRun  # noqa: F401

@@ -106,3 +106,28 @@ def paginate_rows(stmt, *, page: int | None = None, per_page: int = 50):
             return list(self._query_args["session"].execute(select).all())
 
     return RowPagination(select=stmt, session=db.session(), page=page, per_page=per_page, error_out=False)
+
+
+def days_between(start, end):
+    """SQL expression: whole days from date `start` to date `end` (end exclusive), as an integer.
+    The one dialect-specific date difference (SQLite has no date subtraction)."""
+    from hrapp.extensions import db
+
+    if db.engine.dialect.name == "sqlite":
+        return sa.cast(sa.func.julianday(end) - sa.func.julianday(start), sa.Integer)
+    return sa.cast(end, sa.Date) - sa.cast(start, sa.Date)
+
+
+def day_after(day):
+    """SQL expression: the date following `day` (an inclusive end turned into an exclusive one)."""
+    from hrapp.extensions import db
+
+    if db.engine.dialect.name == "sqlite":
+        return sa.type_coerce(sa.func.date(day, "+1 day"), sa.Date)
+    return sa.type_coerce(sa.cast(day, sa.Date) + 1, sa.Date)
+
+
+def fen(amount):
+    """SQL expression: a Numeric(12, 2) amount as integer fen. SQLite keeps NUMERIC values as
+    binary numbers, so money is turned into exact integers before any arithmetic in SQL."""
+    return sa.cast(sa.func.round(amount * 100), sa.BigInteger)

@@ -22,6 +22,7 @@ from hrapp.extensions import db
 from hrapp.integrity.seed import seed_integrity
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Community, District, Grid, Street
+from hrapp.pay.seed import seed_pay
 from hrapp.seed import futian
 
 GRID_TYPES = ["residential"] * 14 + ["commercial"] * 3 + ["urban_village"] * 2 + ["special"]
@@ -31,6 +32,7 @@ POLITICAL = ["masses"] * 6 + ["cpc_member"] * 3 + ["cyl_member"] * 2 + ["cpc_pro
 # Later domains append functions(rng, on) that add their own demo data.
 STEPS: list = []
 STEPS.append(seed_certification)
+STEPS.append(seed_pay)
 STEPS.append(seed_integrity)
 
 

@@ -1,0 +1,255 @@
+"""Pay scales, allowance rules, closed monthly rosters and funding.
+
+Money is Numeric(12, 2) / Decimal. Pay scales and allowance rule sets are versions valid over
+[effective_from, effective_to): a draft is edited freely, approval puts it in force (and closes the
+version it supersedes) and locks it; a change after that is a new version, never an edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hrapp.core.audit import Audited
+from hrapp.core.db import EffectiveDatedMixin, TimestampMixin, utcnow
+from hrapp.core.money import Money
+from hrapp.extensions import db
+
+VERSION_STATUSES = {"draft": _l("Draft"), "approved": _l("Approved (locked)")}
+
+# Labels of every audited field, for the audit trail's presentation.
+AUDIT_LABELS = {
+    "pay_scales": {
+        "version": "版本",
+        "name": "名称",
+        "effective_from": "生效日期",
+        "effective_to": "失效日期",
+        "document_no": "批准文号",
+        "status": "状态",
+        "based_on_id": "来源版本",
+        "note": "备注",
+        "created_by_id": "创建人",
+        "approved_by_id": "批准人",
+        "approved_at": "批准时间",
+    },
+    "pay_scale_cells": {"scale_id": "工资标准版本", "tier_id": "等级", "step": "档次", "monthly_base": "月基本工资"},
+    "allowance_rule_sets": {
+        "version": "版本",
+        "effective_from": "生效日期",
+        "effective_to": "失效日期",
+        "document_no": "批准文号",
+        "status": "状态",
+        "seniority_per_year": "工龄津贴（每年）",
+        "seniority_max_years": "工龄计算上限（年）",
+        "certificate_amount": "技能证书津贴（每证）",
+        "certificate_max_count": "证书计算上限（个）",
+        "difficulty_residential": "网格难度津贴（住宅区）",
+        "difficulty_commercial": "网格难度津贴（商业区）",
+        "difficulty_urban_village": "网格难度津贴（城中村）",
+        "difficulty_special": "网格难度津贴（特殊区域）",
+        "performance_pool_share": "绩效工资（每人每月份额）",
+        "coefficient_excellent": "优秀系数",
+        "coefficient_qualified": "合格系数",
+        "coefficient_basic": "基本合格系数",
+        "coefficient_unqualified": "不合格系数",
+        "coefficient_none": "无年度结果系数",
+        "note": "备注",
+        "created_by_id": "创建人",
+        "approved_by_id": "批准人",
+        "approved_at": "批准时间",
+    },
+    "pay_months": {
+        "month": "月份",
+        "closed_at": "关账时间",
+        "closed_by_id": "关账人",
+        "line_count": "人数",
+        "total": "合计",
+    },
+    "funding_standards": {
+        "year": "年度",
+        "amount_per_officer": "每人每年经费标准",
+        "document_no": "文号",
+        "note": "备注",
+    },
+    "funding_allocations": {"street_id": "街道", "year": "年度", "budgeted_headcount": "预算编制人数", "note": "备注"},
+}
+
+
+class PayScale(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
+    """One version of the pay scale. Approved versions never overlap; a draft has no end date."""
+
+    __tablename__ = "pay_scales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
+    document_no: Mapped[str] = mapped_column(sa.String(60), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default="draft", index=True)
+    based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pay_scales.id"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None]
+
+    cells = relationship("PayScaleCell", back_populates="scale", cascade="all, delete-orphan")
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('draft', 'approved')", name="status"),
+        sa.CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period"),
+    )
+
+    @property
+    def locked(self) -> bool:
+        return self.status != "draft"
+
+    @property
+    def status_label(self) -> str:
+        return str(VERSION_STATUSES.get(self.status, self.status))
+
+
+class PayScaleCell(Audited, db.Model):
+    __tablename__ = "pay_scale_cells"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scale_id: Mapped[int] = mapped_column(sa.ForeignKey("pay_scales.id"), index=True)
+    tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"))
+    step: Mapped[int]
+    monthly_base: Mapped[decimal.Decimal] = mapped_column(Money)
+
+    scale = relationship("PayScale", back_populates="cells")
+
+    __table_args__ = (
+        sa.UniqueConstraint("scale_id", "tier_id", "step"),
+        sa.CheckConstraint("step >= 1 AND step <= 8", name="step"),
+        sa.CheckConstraint("monthly_base >= 0", name="monthly_base"),
+    )
+
+
+class AllowanceRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
+    """The allowance rules of one version: seniority per full year of service (counted on the first
+    of the month), a skill-certificate allowance per valid certificate, a grid difficulty allowance
+    by grid type, and performance pay = monthly pool share × the grade coefficient."""
+
+    __tablename__ = "allowance_rule_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    document_no: Mapped[str] = mapped_column(sa.String(60), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default="draft", index=True)
+    seniority_per_year: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("50.00"))
+    seniority_max_years: Mapped[int] = mapped_column(default=30)
+    certificate_amount: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("200.00"))
+    certificate_max_count: Mapped[int] = mapped_column(default=2)
+    difficulty_residential: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
+    difficulty_commercial: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("150.00"))
+    difficulty_urban_village: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("400.00"))
+    difficulty_special: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("250.00"))
+    performance_pool_share: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("800.00"))
+    coefficient_excellent: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(4, 2), default=decimal.Decimal("1.20"))
+    coefficient_qualified: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(4, 2), default=decimal.Decimal("1.00"))
+    coefficient_basic: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(4, 2), default=decimal.Decimal("0.70"))
+    coefficient_unqualified: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(4, 2), default=decimal.Decimal("0.00"))
+    # No annual result yet (a new hire): paid as 合格 by default.
+    coefficient_none: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(4, 2), default=decimal.Decimal("1.00"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None]
+
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('draft', 'approved')", name="status"),
+        sa.CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period"),
+        sa.CheckConstraint(
+            "seniority_per_year >= 0 AND certificate_amount >= 0 AND difficulty_residential >= 0"
+            " AND difficulty_commercial >= 0 AND difficulty_urban_village >= 0 AND difficulty_special >= 0"
+            " AND performance_pool_share >= 0",
+            name="amounts",
+        ),
+        sa.CheckConstraint("seniority_max_years >= 0 AND certificate_max_count >= 0", name="caps"),
+    )
+
+    @property
+    def locked(self) -> bool:
+        return self.status != "draft"
+
+    @property
+    def status_label(self) -> str:
+        return str(VERSION_STATUSES.get(self.status, self.status))
+
+
+class PayMonth(Audited, db.Model):
+    """A closed month: its roster is frozen in PayRosterLine rows (who closed it, when)."""
+
+    __tablename__ = "pay_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[dt.date] = mapped_column(unique=True)  # the first day of the month
+    closed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    line_count: Mapped[int] = mapped_column(default=0)
+    total: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
+
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+
+class PayRosterLine(db.Model):
+    """One officer's pay for a closed month, as it was paid. Written in bulk at the close (the
+    close itself is the audited event) and never changed afterwards."""
+
+    __tablename__ = "pay_roster_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pay_month_id: Mapped[int] = mapped_column(sa.ForeignKey("pay_months.id"), index=True)
+    month: Mapped[dt.date] = mapped_column(index=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("officers.id"), index=True)
+    street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
+    days: Mapped[int]
+    base: Mapped[decimal.Decimal] = mapped_column(Money)
+    seniority: Mapped[decimal.Decimal] = mapped_column(Money)
+    certificate: Mapped[decimal.Decimal] = mapped_column(Money)
+    difficulty: Mapped[decimal.Decimal] = mapped_column(Money)
+    performance: Mapped[decimal.Decimal] = mapped_column(Money)
+    adjustment: Mapped[decimal.Decimal] = mapped_column(Money)
+    total: Mapped[decimal.Decimal] = mapped_column(Money)
+
+    __table_args__ = (sa.UniqueConstraint("month", "officer_id"),)
+
+
+class FundingStandard(Audited, TimestampMixin, db.Model):
+    """The annual funding standard per officer (年度经费核拨标准) of one year."""
+
+    __tablename__ = "funding_standards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    amount_per_officer: Mapped[decimal.Decimal] = mapped_column(Money)
+    document_no: Mapped[str] = mapped_column(sa.String(60), default="")
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    __table_args__ = (sa.CheckConstraint("amount_per_officer > 0", name="amount"),)
+
+
+class FundingAllocation(Audited, TimestampMixin, db.Model):
+    """A street's budgeted headcount for a year; the allocation is headcount × the year's standard."""
+
+    __tablename__ = "funding_allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    budgeted_headcount: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    street = relationship("Street", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("street_id", "year"),
+        sa.CheckConstraint("budgeted_headcount >= 0", name="headcount"),
+    )
