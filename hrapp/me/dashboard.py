@@ -30,6 +30,10 @@ from hrapp.org.models import Community, Grid, Street
 from hrapp.tasks.models import JobRun, TaskRun
 
 
+# A session held this recently with nobody recorded is work to do; older ones are history.
+RECENT_SESSION_DAYS = 60
+
+
 @dataclasses.dataclass
 class Pending:
     cases: int
@@ -77,6 +81,7 @@ def pending(user, on: dt.date) -> Pending:
     )
     without_attendance = sa.select(TrainingSession.id).where(
         TrainingSession.held_on <= on,
+        TrainingSession.held_on > on - dt.timedelta(days=RECENT_SESSION_DAYS),
         ~sa.exists().where(Attendance.session_id == TrainingSession.id),
     )
     grids, vacant = grid_occupancy(user, on)

@@ -37,6 +37,7 @@ def test_hr_start_page_counts_pending_work_in_scope(world, as_role):
         world.stranger, helpers.session(helpers.course(), on - dt.timedelta(days=3)), expires=on + dt.timedelta(days=30)
     )
     helpers.session(helpers.course(), on - dt.timedelta(days=1))  # held, nobody recorded
+    helpers.session(helpers.course(), on - dt.timedelta(days=400))  # long ago: history, not work
     helpers.session(helpers.course(), on + dt.timedelta(days=10))  # not held yet
     db.session.commit()
 
