@@ -18,8 +18,9 @@ from flask import Flask
 from hrapp.auth.jobs import forget_old_login_attempts
 from hrapp.certification.jobs import annual_steps, certificate_reminders, training_hours_reminders
 from hrapp.core.import_page import sweep_expired_uploads
-from hrapp.integrity.jobs import overdue_rectifications
+from hrapp.integrity.jobs import monthly_draw, rectification_deadlines
 from hrapp.officers.jobs import contract_end_reminders
+from hrapp.pay.jobs import funding_roll_forward
 from hrapp.tasks.jobs import resume_interrupted_runs
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ JOBS["certification.training_hours_reminders"] = (
 JOBS["officers.contract_end_reminders"] = (contract_end_reminders, {"trigger": "cron", "hour": 6, "minute": 30})
 JOBS["tasks.resume_interrupted"] = (resume_interrupted_runs, {"trigger": "interval", "minutes": 5})
 JOBS["core.sweep_uploads"] = (sweep_expired_uploads, {"trigger": "interval", "minutes": 30})
-JOBS["integrity.overdue_rectifications"] = (overdue_rectifications, {"trigger": "cron", "hour": 1, "minute": 10})
+JOBS["integrity.rectification_deadlines"] = (rectification_deadlines, {"trigger": "cron", "hour": 1, "minute": 10})
+JOBS["integrity.monthly_draw"] = (monthly_draw, {"trigger": "cron", "day": 25, "hour": 2})
+JOBS["pay.funding_roll_forward"] = (funding_roll_forward, {"trigger": "cron", "month": 12, "day": 1, "hour": 3})
 
 
 def run_job(app: Flask, name: str, *, trigger: str = "schedule") -> str:

@@ -207,4 +207,20 @@ def decide_appeal(appeal: Appeal, values: dict, acting) -> Appeal:
     appeal.decided_by_id = acting.id if acting is not None else None
     appeal.decided_at = utcnow()
     db.session.flush()
+    _tell_appellant(appeal)
     return appeal
+
+
+def _tell_appellant(appeal: Appeal) -> None:
+    """The appellant hears the outcome (their check is closed, so its result is theirs to see)."""
+    from hrapp.core.i18n import N_, label_msgid
+    from hrapp.notifications.services import notify, officer_accounts
+
+    notify(
+        officer_accounts([appeal.officer_id])[appeal.officer_id],
+        kind="appeal",
+        message=N_("Your appeal against check %(number)s was decided: %(label)s."),
+        params={"number": appeal.check.number, "label": label_msgid(APPEAL_OUTCOMES[appeal.outcome])},
+        link=f"/integrity/checks/{appeal.check_id}",
+        key=f"appeal-decided:{appeal.id}",
+    )

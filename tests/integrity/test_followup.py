@@ -58,11 +58,11 @@ def test_the_daily_job_marks_open_notices_past_their_deadline_overdue(app, world
     late = _notice(world, check, "ZG-1", deadline=D(2020, 1, 1))
     future = _notice(world, check, "ZG-2", deadline=D(2100, 1, 1))
     db.session.commit()
-    run_job(app, "integrity.overdue_rectifications")
+    run_job(app, "integrity.rectification_deadlines")
     db.session.expire_all()
     statuses = dict(db.session.execute(sa.select(Rectification.notice_no, Rectification.status)).all())
     assert statuses == {"ZG-1": "overdue", "ZG-2": "pending"}
-    assert "integrity.overdue_rectifications" in JOBS and late.id and future.id
+    assert "integrity.rectification_deadlines" in JOBS and late.id and future.id
 
 
 def test_an_accountability_action_needs_a_decision_number(world):
