@@ -11,7 +11,7 @@ from hrapp.core.i18n import LANGUAGE_NAMES, local_time
 from hrapp.core.money import format_yuan
 from hrapp.core.permissions import Role
 
-# (endpoint, label, roles); the first matching entries form the top navigation.
+# (endpoint, label, roles[, menu]); the entries a role may open form the top navigation.
 NAVIGATION = [
     ("me.home", _l("Home"), tuple(Role)),
     ("officers.directory", _l("Officers"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
@@ -19,14 +19,16 @@ NAVIGATION = [
     ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
     ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
-    ("pay.roster", _l("Pay"), (Role.ADMIN, Role.HR_CLERK)),
-    ("pay.funding", _l("Funding"), (Role.ADMIN, Role.HR_CLERK)),
+    ("pay.roster", _l("Pay roster"), (Role.ADMIN, Role.HR_CLERK), "pay"),
+    ("pay.funding", _l("Funding"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),
     ("integrity.checks", _l("Integrity results"), (Role.HR_CLERK,)),
-    ("auth.users", _l("Users"), (Role.ADMIN,)),
-    ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
-    ("tasks.jobs", _l("Jobs"), (Role.ADMIN,)),
+    ("auth.users", _l("Users"), (Role.ADMIN,), "admin"),
+    ("auth.audit", _l("Audit trail"), (Role.ADMIN,), "admin"),
+    ("tasks.jobs", _l("Scheduled jobs"), (Role.ADMIN,), "admin"),
 ]
+# Entries with a fourth element are grouped in one drop-down menu of the navigation bar.
+MENU_LABELS = {"pay": _l("Pay and funding"), "admin": _l("Administration")}
 
 
 AUDIT_ACTIONS = {
@@ -45,15 +47,22 @@ def register(app: Flask) -> None:
     @app.context_processor
     def navigation():
         items = []
+        menus: dict = {}
         unread = 0
         if current_user.is_authenticated:
             from hrapp.notifications.services import unread_count
 
-            items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
+            items = [entry for entry in NAVIGATION if current_user.role in entry[2] and len(entry) == 3]
+            items = [(endpoint, label) for endpoint, label, _roles in items]
+            menus = {}
+            for entry in NAVIGATION:
+                if len(entry) == 4 and current_user.role in entry[2]:
+                    menus.setdefault(entry[3], []).append((entry[0], entry[1]))
             unread = unread_count(current_user)
         endpoint = request.endpoint or ""
         return {
             "nav_items": items,
+            "nav_menus": [(MENU_LABELS[key], entries) for key, entries in menus.items()],
             "unread_notifications": unread,
             "nav_active": endpoint.split(".")[0],
             "languages": LANGUAGE_NAMES,

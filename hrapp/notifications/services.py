@@ -22,9 +22,11 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "key"])
-    result = db.session.connection().execute(statement, rows)
-    return max(result.rowcount or 0, 0)
+    # RETURNING counts what was stored on both dialects (an executemany's rowcount is not reliable).
+    statement = (
+        insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(Notification.id)
+    )
+    return len(db.session.connection().execute(statement, rows).all())
 
 
 def notify(
