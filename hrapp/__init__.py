@@ -60,8 +60,19 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.officers.views import bp as officers_bp
     from hrapp.org.views import bp as org_bp
     from hrapp.tasks.views import bp as tasks_bp
+    from hrapp.training.views import bp as training_bp
 
-    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp, notifications_bp, tasks_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        me_bp,
+        org_bp,
+        officers_bp,
+        training_bp,
+        certification_bp,
+        notifications_bp,
+        tasks_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

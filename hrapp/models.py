@@ -1,7 +1,7 @@
 """Every domain's models, imported so that Alembic and `flask shell` see the whole schema."""
 
 from hrapp.auth.models import User  # noqa: F401
-from hrapp.certification.models import Attendance, Course, PromotionCase, Tier, TierRecord  # noqa: F401
+from hrapp.certification.models import PromotionCase, Tier, TierRecord  # noqa: F401
 from hrapp.core.audit import AuditEvent  # noqa: F401
 from hrapp.core.locks import JobLock  # noqa: F401
 from hrapp.notifications.models import Notification  # noqa: F401

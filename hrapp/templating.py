@@ -18,7 +18,7 @@ NAVIGATION = [
     ("officers.occupancy", _l("Grid postings"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
-    ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("training.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("auth.users", _l("Users"), (Role.ADMIN,)),
     ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
     ("tasks.jobs", _l("Jobs"), (Role.ADMIN,)),

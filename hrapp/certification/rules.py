@@ -30,21 +30,18 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from hrapp.certification.models import (
-    COURSE_CATEGORIES,
     SEVERITIES,
     TIER_LABELS,
     AnnualResult,
-    Attendance,
-    Course,
     PromotionRuleSet,
     Tier,
     TierRecord,
-    TrainingSession,
     grade_label,
 )
 from hrapp.core.dates import add_months, add_years
 from hrapp.extensions import db
 from hrapp.officers.models import Officer
+from hrapp.training.models import COURSE_CATEGORIES, Attendance, Course, TrainingSession
 
 # --- evidence sources --------------------------------------------------------------------------
 
