@@ -8,12 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from hrapp.certification.models import (
-    AnnualResult,
-    AnnualStepRun,
-    Tier,
-    TierRecord,
-)
+from hrapp.certification.models import AnnualResult, AnnualStepRun, Tier, TierRecord
 from hrapp.certification.services.tiers import QUALIFIED, _require_admin
 from hrapp.extensions import db
 from hrapp.officers.models import Officer

@@ -10,11 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from hrapp.certification import rules
-from hrapp.certification.models import (
-    TIER_LABELS,
-    PromotionCase,
-    Tier,
-)
+from hrapp.certification.models import TIER_LABELS, PromotionCase, Tier
 from hrapp.certification.services.tiers import _require_admin, _require_editor, add_tier_record, tier_on
 from hrapp.core.db import utcnow
 from hrapp.core.i18n import N_, label_msgid

@@ -9,13 +9,7 @@ import decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from hrapp.certification.models import (
-    GRADES,
-    AnnualResult,
-    PromotionRuleSet,
-    Tier,
-    TierRecord,
-)
+from hrapp.certification.models import GRADES, AnnualResult, PromotionRuleSet, Tier, TierRecord
 from hrapp.core.db import today
 from hrapp.core.permissions import Role, can_edit_officer, has_role
 from hrapp.errors import Conflict, DomainError, PermissionDenied
