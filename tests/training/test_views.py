@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from hrapp.core import importing
 from hrapp.extensions import db
 from hrapp.training.importing import attendance_import_spec
-from hrapp.training.models import Attendance
+from hrapp.training.models import Attendance, Course
 from tests.conftest import client_as
 from tests.training import helpers
 
@@ -207,3 +207,50 @@ def test_unticked_officers_lose_their_record_only_once_confirmed_by_name(app, wo
     assert hr.post(url, data={**only_officer, "remove": str(world.colleague.id)}).status_code == 302
     db.session.expire_all()
     assert db.session.scalars(sa.select(Attendance.officer_id)).all() == [world.officer.id]
+
+
+def test_mandatory_tiers_set_on_the_course_form_are_listed_preselected_and_replaced(app, world):
+    """The course ↔ tier link belongs to certification; training reaches it through its hook."""
+    from hrapp.certification.models import course_mandatory_tiers
+    from tests.certification.helpers import ladder
+
+    tiers = ladder()
+    db.session.commit()
+    client = client_as(app, world, "admin", isolated=True)
+    form = {"code": "M-1", "title": "岗前培训", "category": "induction", "hours": "16", "active": "y"}
+    chosen = [str(tiers["junior"].id), str(tiers["senior"].id)]
+    assert client.post("/certification/courses/new", data={**form, "mandatory_tier_ids": chosen}).status_code == 302
+    course_id = db.session.scalar(sa.select(Course.id).where(Course.code == "M-1"))
+    stored = set(
+        db.session.scalars(
+            sa.select(course_mandatory_tiers.c.tier_id).where(course_mandatory_tiers.c.course_id == course_id)
+        )
+    )
+    assert stored == {tiers["junior"].id, tiers["senior"].id}
+    listing = client.get("/certification/courses").get_data(as_text=True)
+    row = listing[listing.index('<td class="mono">M-1</td>') :].split("</tr>")[0]
+    assert "初级" in row and "高级" in row and "中级" not in row
+    edit = client.get(f"/certification/courses/{course_id}/edit").get_data(as_text=True)
+    assert f'value="{tiers["junior"].id}" selected' in edit or f'selected value="{tiers["junior"].id}"' in edit
+    changed = {**form, "mandatory_tier_ids": [str(tiers["intermediate"].id)]}
+    assert client.post(f"/certification/courses/{course_id}/edit", data=changed).status_code == 302
+    stored = set(
+        db.session.scalars(
+            sa.select(course_mandatory_tiers.c.tier_id).where(course_mandatory_tiers.c.course_id == course_id)
+        )
+    )
+    assert stored == {tiers["intermediate"].id}
+
+
+def test_training_never_imports_certification():
+    """Dependencies run one way (DESIGN.md): certification builds on training, not the reverse."""
+    import ast
+    import pathlib
+
+    import hrapp.training
+
+    for path in pathlib.Path(hrapp.training.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            assert not any(name.startswith("hrapp.certification") for name in names), path
