@@ -8,3 +8,4 @@ from hrapp.notifications.models import Notification  # noqa: F401
 from hrapp.officers.models import Officer, Posting  # noqa: F401
 from hrapp.org.models import Community, District, Grid, Street  # noqa: F401
 from hrapp.tasks.models import JobRun, TaskRun  # noqa: F401
+from hrapp.training.models import Attendance, Course, TrainingSession  # noqa: F401
