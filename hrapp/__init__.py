@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.org.views import bp as org_bp
     from hrapp.pay.views import bp as pay_bp
     from hrapp.tasks.views import bp as tasks_bp
+    from hrapp.training.views import bp as training_bp
 
     for blueprint in (
         health_bp,
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
         me_bp,
         org_bp,
         officers_bp,
+        training_bp,
         certification_bp,
         pay_bp,
         integrity_bp,

@@ -1,7 +1,7 @@
 """Every domain's models, imported so that Alembic and `flask shell` see the whole schema."""
 
 from hrapp.auth.models import User  # noqa: F401
-from hrapp.certification.models import Attendance, Course, PromotionCase, Tier, TierRecord  # noqa: F401
+from hrapp.certification.models import PromotionCase, Tier, TierRecord  # noqa: F401
 from hrapp.core.audit import AuditEvent  # noqa: F401
 from hrapp.core.locks import JobLock  # noqa: F401
 from hrapp.integrity.models import Check, CheckPlan, Draw, Evidence, Finding  # noqa: F401
@@ -18,3 +18,4 @@ from hrapp.pay.models import (  # noqa: F401
     PayScaleCell,
 )
 from hrapp.tasks.models import JobRun, TaskRun  # noqa: F401
+from hrapp.training.models import Attendance, Course, TrainingSession  # noqa: F401

@@ -16,12 +16,13 @@ import traceback
 from flask import Flask
 
 from hrapp.auth.jobs import forget_old_login_attempts
-from hrapp.certification.jobs import annual_steps, certificate_reminders, training_hours_reminders
+from hrapp.certification.jobs import annual_steps, training_hours_reminders
 from hrapp.core.import_page import sweep_expired_uploads
 from hrapp.integrity.jobs import monthly_draw, rectification_deadlines
 from hrapp.officers.jobs import contract_end_reminders
 from hrapp.pay.jobs import funding_roll_forward
 from hrapp.tasks.jobs import resume_interrupted_runs
+from hrapp.training.jobs import certificate_reminders
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Asia/Shanghai"
@@ -30,7 +31,7 @@ TIMEZONE = "Asia/Shanghai"
 JOBS: dict[str, tuple] = {}
 JOBS["auth.forget_old_login_attempts"] = (forget_old_login_attempts, {"trigger": "cron", "hour": 3, "minute": 30})
 JOBS["certification.annual_steps"] = (annual_steps, {"trigger": "cron", "month": 1, "day": 5, "hour": 2})
-JOBS["certification.certificate_reminders"] = (certificate_reminders, {"trigger": "cron", "hour": 6, "minute": 10})
+JOBS["training.certificate_reminders"] = (certificate_reminders, {"trigger": "cron", "hour": 6, "minute": 10})
 JOBS["certification.training_hours_reminders"] = (
     training_hours_reminders,
     {"trigger": "cron", "day": 1, "hour": 6, "minute": 20},

@@ -18,7 +18,7 @@ NAVIGATION = [
     ("officers.occupancy", _l("Grid postings"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
-    ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("training.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("pay.roster", _l("Pay roster"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("pay.funding", _l("Funding"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),

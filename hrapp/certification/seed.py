@@ -12,20 +12,13 @@ import random
 
 import sqlalchemy as sa
 
-from hrapp.certification.models import (
-    AnnualResult,
-    Attendance,
-    Course,
-    Tier,
-    TierRecord,
-    TrainingSession,
-    course_mandatory_tiers,
-)
+from hrapp.certification.models import AnnualResult, Tier, TierRecord, course_mandatory_tiers
 from hrapp.certification.services import ensure_defaults
 from hrapp.core.dates import add_months, add_years
 from hrapp.core.db import utcnow
 from hrapp.extensions import db
 from hrapp.officers.models import Officer
+from hrapp.training.models import Attendance, Course, TrainingSession
 
 FIRST_YEAR = 2012
 # code, title, category, hours, is_exam, pass score, certificate months, mandatory tier codes

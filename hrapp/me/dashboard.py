@@ -14,21 +14,15 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from hrapp.certification.models import (
-    TIER_LABELS,
-    Attendance,
-    PromotionCase,
-    Tier,
-    TierRecord,
-    TrainingSession,
-)
-from hrapp.certification.queries import below_training_hours, completion_by_street, expiring_certificates
+from hrapp.certification.models import TIER_LABELS, PromotionCase, Tier, TierRecord
+from hrapp.certification.queries import below_training_hours, completion_by_street
 from hrapp.core.permissions import Role, officer_scope, street_scope
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
 from hrapp.org.models import Community, Grid, Street
 from hrapp.tasks.models import JobRun, TaskRun
-
+from hrapp.training.models import Attendance, TrainingSession
+from hrapp.training.queries import expiring_certificates
 
 # A session held this recently with nobody recorded is work to do; older ones are history.
 RECENT_SESSION_DAYS = 60

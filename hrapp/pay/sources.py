@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from hrapp.certification.models import Attendance, TrainingSession
+from hrapp.training.models import Attendance, TrainingSession
 
 
 def certificates():

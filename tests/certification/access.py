@@ -1,12 +1,10 @@
 """Expected status of the certification routes for each role (see tests/test_access_matrix.py).
 Officers see their tier, training and eligibility on /me (the profile panel), never here; other
-officers' ids are probed in tests/certification/test_views.py."""
+officers' ids are probed in tests/certification/test_views.py. Training routes: tests/training/access.py."""
 
-import datetime as dt
 import functools
 
 from hrapp.core.audit import reset_actor, set_actor
-from hrapp.extensions import db
 from tests.certification import helpers
 
 STAFF = {"admin": 200, "hr_clerk": 200, "street_hr": 200, "inspector": 403, "officer": 403, "anonymous": 302}
@@ -49,18 +47,6 @@ def _tier(world):
     return {"tier_id": helpers.ladder()["junior"].id}
 
 
-@_as_test_actor
-def _course(world):
-    return {"course_id": helpers.course().id}
-
-
-@_as_test_actor
-def _session(world):
-    training = helpers.session(helpers.course(), dt.date(2025, 5, 1))
-    db.session.commit()
-    return {"session_id": training.id}
-
-
 ROUTES = {
     "certification.candidates": {"params": lambda world: {}, "GET": STAFF},
     "certification.officer_tiers": {"params": _officer, "GET": STAFF, "POST": STAFF},
@@ -78,15 +64,5 @@ ROUTES = {
     "certification.tier_edit": {"params": _tier, "GET": ADMIN, "POST": ADMIN},
     "certification.annual_steps": {"params": lambda world: {}, "GET": ADMIN},
     "certification.annual_steps_apply": {"params": lambda world: {}, "POST": ADMIN_REDIRECT},
-    "certification.courses": {"params": lambda world: {}, "GET": READERS},
-    "certification.course_new": {"params": lambda world: {}, "GET": DISTRICT_HR, "POST": DISTRICT_HR},
-    "certification.course_edit": {"params": _course, "GET": DISTRICT_HR, "POST": DISTRICT_HR},
-    "certification.sessions": {"params": lambda world: {}, "GET": READERS},
-    "certification.session_new": {"params": lambda world: {}, "GET": STAFF, "POST": STAFF},
-    "certification.session_detail": {"params": _session, "GET": READERS},
-    "certification.session_attendance": {"params": _session, "GET": STAFF, "POST": STAFF_REDIRECT},
-    "certification.attendance_import": {"params": _session, "GET": STAFF, "POST": STAFF},
-    "certification.attendance_template": {"params": lambda world: {"fmt": "csv"}, "GET": STAFF},
-    "certification.expiring": {"params": lambda world: {}, "GET": STAFF},
     "certification.completion": {"params": lambda world: {}, "GET": STAFF},
 }

@@ -1,4 +1,4 @@
-"""Tier records, promotion cases, annual steps, defaults and training services (no HTTP)."""
+"""Tier records, promotion cases, annual steps and defaults (no HTTP)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from flask_babel import force_locale
 
 from hrapp.certification import services
 from hrapp.certification.jobs import annual_steps
-from hrapp.certification.models import AnnualStepRun, Attendance, PromotionCase, PromotionRuleSet, TierRecord
+from hrapp.certification.models import AnnualStepRun, PromotionCase, PromotionRuleSet, TierRecord
 from hrapp.core.audit import AuditEvent
 from hrapp.errors import Conflict, DomainError, PermissionDenied
 from hrapp.extensions import db
-from tests.certification.helpers import course, grades, history, ladder, session, trained
+from tests.certification.helpers import grades, history, ladder, trained
 
 
 @pytest.fixture(autouse=True)
@@ -222,28 +222,6 @@ def test_the_yearly_job_runs_the_service(world, app):
     assert records_of(world.officer)[-1][1:3] == (3, D(year + 1, 1, 1))
 
 
-def test_session_attendance_is_upserted_and_unticked_rows_removed(world):
-    ladder()
-    training = session(course("safety", 8, is_exam=True, pass_score=60), D(2025, 5, 1))
-    entries = {world.officer.id: {"hours": 8, "exam_score": 55}, world.colleague.id: {"hours": 6, "exam_score": 80}}
-    assert services.record_session_attendance(training, entries, acting=world.street_hr) == (2, 0, 0, 0)
-    passed = dict(db.session.execute(sa.select(Attendance.officer_id, Attendance.passed)).all())
-    assert passed == {world.officer.id: False, world.colleague.id: True}
-    entries = {world.officer.id: {"hours": 8, "exam_score": 55}, world.colleague.id: None}
-    with pytest.raises(services.RemovalNotConfirmed) as refused:
-        services.record_session_attendance(training, entries, acting=world.street_hr)
-    assert refused.value.officers == [world.colleague]
-    assert services.record_session_attendance(
-        training, entries, acting=world.street_hr, remove={world.colleague.id}
-    ) == (0, 0, 1, 1)
-    with pytest.raises(DomainError, match="100"):
-        services.record_session_attendance(
-            training, {world.officer.id: {"hours": 8, "exam_score": 120}}, acting=world.hr
-        )
-    with pytest.raises(PermissionDenied):
-        services.record_session_attendance(training, {world.stranger.id: {"hours": 8}}, acting=world.street_hr)
-
-
 def test_rule_versions_are_new_rows_never_edits(world):
     tiers = ladder()
     first = db.session.scalar(sa.select(PromotionRuleSet).where(PromotionRuleSet.target_tier_id == tiers["senior"].id))
@@ -263,28 +241,6 @@ def test_rule_versions_are_new_rows_never_edits(world):
         services.new_rule_version(tiers["senior"], {}, effective_from=D(2024, 6, 1), acting=world.admin)
     count = db.session.scalar(sa.select(sa.func.count(PromotionCase.id)))
     assert count == 0
-
-
-def test_attendance_before_the_officers_hire_date_is_refused(world):
-    training = session(course(), world.officer.hire_date - dt.timedelta(days=1))
-    with pytest.raises(DomainError, match="hired on 2018-03-01, after this session"):
-        services.record_session_attendance(training, {world.officer.id: {"hours": 8}}, acting=world.hr)
-    assert db.session.scalar(sa.select(sa.func.count(Attendance.id))) == 0
-
-
-def test_the_bulk_attendance_roster_lists_only_officers_hired_by_the_session_date(world):
-    from hrapp.certification import queries
-
-    world.colleague.hire_date = dt.date(2020, 1, 1)
-    db.session.flush()
-    names = {
-        o.name for o in queries.roster(world.hr, dt.date(2019, 6, 1), street_id=world.street.id, community_id=None)
-    }
-    assert world.officer.name in names
-    assert world.colleague.name not in names
-
-
-# --- a new officer starts at probation ------------------------------------------------------
 
 
 def test_a_new_officer_starts_at_probation_step_1_on_the_hire_date(world):

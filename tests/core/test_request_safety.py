@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 import hrapp.models  # noqa: F401  (every domain's forms and models are importable)
-from hrapp.certification.models import Course, Tier
+from hrapp.certification.models import Tier
 from hrapp.core.forms import Form
 from hrapp.extensions import db
 from hrapp.officers import services as officer_services
 from hrapp.officers.models import Officer
+from hrapp.training.models import Course
 from tests.conftest import client_as
 from tests.officers.test_views import edit_data, form_data
 

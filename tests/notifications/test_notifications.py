@@ -7,11 +7,12 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from hrapp.certification.jobs import certificate_reminders, training_hours_reminders
+from hrapp.certification.jobs import training_hours_reminders
 from hrapp.extensions import db
 from hrapp.notifications.models import Notification
 from hrapp.notifications.services import notify, unread_count
 from hrapp.officers.jobs import contract_end_reminders
+from hrapp.training.jobs import certificate_reminders
 from tests.certification import helpers
 
 

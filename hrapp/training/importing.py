@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hrapp.certification import services
-from hrapp.certification.models import Attendance, TrainingSession
 from hrapp.core.importing import Column, ImportSpec, RowRejected, parse_date
 from hrapp.core.permissions import can_edit_officer
 from hrapp.errors import DomainError
 from hrapp.extensions import db
 from hrapp.officers.models import Officer
+from hrapp.training import services
+from hrapp.training.models import Attendance, TrainingSession
 
 
 def _decimal(text: str) -> decimal.Decimal:
