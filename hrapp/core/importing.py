@@ -142,9 +142,7 @@ def read_table(stream, filename: str) -> Iterator[list[str]]:
         raise ImportFileError(_("Upload an .xlsx or .csv file."))
 
 
-def parse_rows(
-    spec: ImportSpec, stream, filename: str, context
-) -> tuple[list[dict], list[RowError], int, list[str]]:
+def parse_rows(spec: ImportSpec, stream, filename: str, context) -> tuple[list[dict], list[RowError], int, list[str]]:
     rows = read_table(stream, filename)
     header = next(rows, None)
     if not header:

@@ -45,7 +45,11 @@ def test_import_creates_cases_and_the_same_file_again_changes_nothing(world, sys
     stored = db.session.scalar(sa.select(Case).where(Case.external_id == "C0000001"))
     # Shanghai 09:00 is 01:00 UTC; the grid and officers resolved from their codes.
     assert stored.reported_at == dt.datetime(2026, 3, 2, 1, 0)
-    assert (stored.grid_id, stored.reporter_id, stored.handler_id) == (world.grid.id, world.officer.id, world.officer.id)
+    assert (stored.grid_id, stored.reporter_id, stored.handler_id) == (
+        world.grid.id,
+        world.officer.id,
+        world.officer.id,
+    )
     assert (stored.status, stored.rating, stored.rework_count) == ("closed", 3, 0)
 
     again = run(system_id, csv_file(rows))
