@@ -1,0 +1,523 @@
+"""Read side of workload: measures per officer, per grid and per street over any period, the grid
+balance and the anomaly signals — every figure an aggregate in SQL (GROUP BY), never cases loaded
+into Python. Periods are dates in Shanghai time, half-open [start, end).
+
+Definitions (denominators say what each rate is of):
+- volume: cases reported in the period, less rejected and merged ones (valid cases);
+- 结案率 closure rate = closed / volume; 按期结案率 on-time rate = closed by the deadline / closed;
+- 返工率 rework rate = cases sent back for rework at least once / closed;
+- average time to close: hours from report to closure, over closed cases;
+- satisfaction = 满意 ratings / rated cases;
+- self-handled share = cases the same officer reported and handled / volume;
+- per officer, cases count for the handling officer; `reported` counts their own reports.
+Volumes are also divided by the grid's workload index (its 四实 counts against the average grid),
+so a heavy grid's officer compares fairly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import statistics
+
+import sqlalchemy as sa
+
+from hrapp.core.db import dialect_name
+from hrapp.core.permissions import officer_scope, street_scope
+from hrapp.extensions import db
+from hrapp.officers.models import Officer, Posting
+from hrapp.org.models import Community, Grid, Street
+from hrapp.workload.calendar import UTC_OFFSET
+from hrapp.workload.models import Case, WorkRecord
+
+# Weights of the 四实 counts in a grid's workload index (default; the index is relative to the
+# average active grid, so only the proportions matter).
+INDEX_WEIGHTS = {"population": 0.4, "housing_units": 0.3, "entities": 0.2, "facilities": 0.1}
+VALID = Case.status.not_in(("rejected", "merged"))
+
+
+def utc_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) in Shanghai dates → the same instants in stored (naive UTC) time."""
+    return dt.datetime.combine(start, dt.time()) - UTC_OFFSET, dt.datetime.combine(end, dt.time()) - UTC_OFFSET
+
+
+def hours_between(later, earlier):
+    """SQL hours from `earlier` to `later` (both stored timestamps); the one dialect switch."""
+    if dialect_name() == "postgresql":
+        return sa.extract("epoch", later - earlier) / 3600.0
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 24.0
+
+
+def local_month(column):
+    """'YYYY-MM' of a stored UTC timestamp, in Shanghai time."""
+    if dialect_name() == "postgresql":
+        return sa.func.to_char(column + sa.text("interval '8 hours'"), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column, "+8 hours")
+
+
+@dataclasses.dataclass
+class Measures:
+    key: object = None
+    label: str = ""
+    volume: int = 0
+    closed: int = 0
+    on_time: int = 0
+    reworked: int = 0
+    close_hours: float = 0.0  # sum over closed cases
+    rated: int = 0
+    satisfied: int = 0
+    self_handled: int = 0
+    reported: int = 0
+    collected: int = 0
+    visits: int = 0
+    patrol_minutes: int = 0
+    index: float = 1.0
+
+    @staticmethod
+    def _rate(part: float, whole: float) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def closure_rate(self):
+        return self._rate(self.closed, self.volume)
+
+    @property
+    def on_time_rate(self):
+        return self._rate(self.on_time, self.closed)
+
+    @property
+    def rework_rate(self):
+        return self._rate(self.reworked, self.closed)
+
+    @property
+    def satisfaction(self):
+        return self._rate(self.satisfied, self.rated)
+
+    @property
+    def self_handled_share(self):
+        return self._rate(self.self_handled, self.volume)
+
+    @property
+    def average_close_hours(self):
+        return self._rate(self.close_hours, self.closed)
+
+    @property
+    def normalised_volume(self):
+        return self._rate(self.volume, self.index)
+
+    def as_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        for name in (
+            "closure_rate",
+            "on_time_rate",
+            "rework_rate",
+            "satisfaction",
+            "self_handled_share",
+            "average_close_hours",
+            "normalised_volume",
+        ):
+            data[name] = getattr(self, name)
+        return data
+
+
+def _case_columns():
+    closed = sa.and_(Case.status == "closed", Case.closed_at.is_not(None))
+    count_if = lambda condition: sa.func.sum(sa.case((condition, 1), else_=0))  # noqa: E731
+    return [
+        count_if(VALID).label("volume"),
+        count_if(closed).label("closed"),
+        count_if(sa.and_(closed, Case.deadline_at.is_not(None), Case.closed_at <= Case.deadline_at)).label("on_time"),
+        count_if(sa.and_(closed, Case.rework_count > 0)).label("reworked"),
+        sa.func.sum(sa.case((closed, hours_between(Case.closed_at, Case.reported_at)), else_=0.0)).label("close_hours"),
+        sa.func.count(Case.rating).label("rated"),
+        count_if(Case.rating == 3).label("satisfied"),
+        count_if(sa.and_(VALID, Case.reporter_id == Case.handler_id)).label("self_handled"),
+    ]
+
+
+def _fill(measures: Measures, row) -> None:
+    for name in ("volume", "closed", "on_time", "reworked", "rated", "satisfied", "self_handled"):
+        setattr(measures, name, int(getattr(row, name) or 0))
+    measures.close_hours = float(row.close_hours or 0)
+
+
+def grid_index_expression():
+    """SQL expression of a grid's workload index: its weighted 四实 counts over the average grid's."""
+    averages = (
+        sa.select(*[sa.func.avg(getattr(Grid, name)).label(name) for name in INDEX_WEIGHTS])
+        .where(Grid.active.is_(True))
+        .subquery()
+    )
+    total = sum(INDEX_WEIGHTS.values())
+    parts = [
+        sa.func.coalesce(getattr(Grid, name) * weight / sa.func.nullif(averages.c[name], 0), weight)
+        for name, weight in INDEX_WEIGHTS.items()
+    ]
+    return sa.func.max(sum(parts[1:], parts[0]) / total, 0.05), averages
+
+
+def grid_indexes(grid_ids: list[int] | None = None) -> dict[int, float]:
+    expression, averages = grid_index_expression()
+    query = sa.select(Grid.id, expression).select_from(Grid).join(averages, sa.true())
+    if grid_ids is not None:
+        query = query.where(Grid.id.in_(grid_ids))
+    return {grid_id: float(value or 1.0) for grid_id, value in db.session.execute(query)}
+
+
+# --- per officer ------------------------------------------------------------------------------
+
+
+def officer_measures(start: dt.date, end: dt.date, officer_ids: list[int] | None = None) -> dict[int, Measures]:
+    """Measures of each officer with cases or work records in [start, end); `officer_ids` limits them."""
+    low, high = utc_bounds(start, end)
+    handled = sa.select(Case.handler_id.label("officer_id"), *_case_columns()).where(
+        Case.reported_at >= low, Case.reported_at < high, Case.handler_id.is_not(None)
+    )
+    reported = sa.select(Case.reporter_id, sa.func.count()).where(
+        Case.reported_at >= low, Case.reported_at < high, Case.reporter_id.is_not(None), VALID
+    )
+    work = sa.select(
+        WorkRecord.officer_id,
+        sa.func.sum(
+            WorkRecord.population_items + WorkRecord.housing_items + WorkRecord.entity_items + WorkRecord.facility_items
+        ),
+        sa.func.sum(WorkRecord.visits),
+        sa.func.sum(WorkRecord.patrol_minutes),
+    ).where(WorkRecord.day >= start, WorkRecord.day < end)
+    if officer_ids is not None:
+        handled = handled.where(Case.handler_id.in_(officer_ids))
+        reported = reported.where(Case.reporter_id.in_(officer_ids))
+        work = work.where(WorkRecord.officer_id.in_(officer_ids))
+    result: dict[int, Measures] = {}
+    for row in db.session.execute(handled.group_by(Case.handler_id)):
+        _fill(result.setdefault(row.officer_id, Measures(key=row.officer_id)), row)
+    for officer_id, count in db.session.execute(reported.group_by(Case.reporter_id)):
+        result.setdefault(officer_id, Measures(key=officer_id)).reported = int(count)
+    for officer_id, collected, visits, patrol in db.session.execute(work.group_by(WorkRecord.officer_id)):
+        measures = result.setdefault(officer_id, Measures(key=officer_id))
+        measures.collected, measures.visits, measures.patrol_minutes = int(collected), int(visits), int(patrol)
+    # Normalise by the index of each officer's primary grid on the period's last day.
+    last_day = end - dt.timedelta(days=1)
+    posted = sa.select(Posting.officer_id, Posting.grid_id).where(
+        Posting.is_primary.is_(True), Posting.valid_on(last_day)
+    )
+    if officer_ids is not None:
+        posted = posted.where(Posting.officer_id.in_(officer_ids))
+    grid_of = dict(db.session.execute(posted).all())
+    indexes = grid_indexes(sorted(set(grid_of.values()))) if len(grid_of) < 5000 else grid_indexes()
+    for officer_id, measures in result.items():
+        measures.index = indexes.get(grid_of.get(officer_id), 1.0)
+    return result
+
+
+def officer_trend(officer_id: int, months: int, end: dt.date) -> list[Measures]:
+    """One officer's measures month by month for the `months` months ending before `end` (a month start)."""
+    from hrapp.core.dates import add_months
+
+    start = add_months(end, -months)
+    low, high = utc_bounds(start, end)
+    month = local_month(Case.reported_at).label("month")
+    rows = db.session.execute(
+        sa.select(month, *_case_columns())
+        .where(Case.handler_id == officer_id, Case.reported_at >= low, Case.reported_at < high)
+        .group_by(month)
+    )
+    by_month = {}
+    for row in rows:
+        measures = Measures(key=row.month, label=row.month)
+        _fill(measures, row)
+        by_month[row.month] = measures
+    work_month = (
+        sa.func.to_char(WorkRecord.day, "YYYY-MM")
+        if dialect_name() == "postgresql"
+        else sa.func.strftime("%Y-%m", WorkRecord.day)
+    ).label("month")
+    for key, collected, visits in db.session.execute(
+        sa.select(
+            work_month,
+            sa.func.sum(
+                WorkRecord.population_items
+                + WorkRecord.housing_items
+                + WorkRecord.entity_items
+                + WorkRecord.facility_items
+            ),
+            sa.func.sum(WorkRecord.visits),
+        )
+        .where(WorkRecord.officer_id == officer_id, WorkRecord.day >= start, WorkRecord.day < end)
+        .group_by(work_month)
+    ):
+        measures = by_month.setdefault(key, Measures(key=key, label=key))
+        measures.collected, measures.visits = int(collected), int(visits)
+    trend = []
+    for offset in range(months):
+        key = add_months(start, offset).strftime("%Y-%m")
+        trend.append(by_month.get(key, Measures(key=key, label=key)))
+    return trend
+
+
+# --- per grid and per street ----------------------------------------------------------------------
+
+
+def grid_measures(user, start: dt.date, end: dt.date, street_id: int | None = None, grid_id: int | None = None):
+    """Measures of each grid the user may see, with its workload index and normalised volume."""
+    low, high = utc_bounds(start, end)
+    query = (
+        sa.select(Case.grid_id, *_case_columns())
+        .join(Grid, Grid.id == Case.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+        .where(Case.reported_at >= low, Case.reported_at < high, street_scope(user, Community.street_id))
+        .group_by(Case.grid_id)
+    )
+    grids = (
+        sa.select(Grid.id, Grid.code, Grid.name, Community.street_id)
+        .join(Community)
+        .where(street_scope(user, Community.street_id), Grid.active.is_(True))
+    )
+    if street_id is not None:
+        query = query.where(Community.street_id == street_id)
+        grids = grids.where(Community.street_id == street_id)
+    if grid_id is not None:
+        query = query.where(Case.grid_id == grid_id)
+        grids = grids.where(Grid.id == grid_id)
+    result = {
+        row.id: Measures(key=row.id, label=f"{row.code} {row.name}")
+        for row in db.session.execute(grids.order_by(Grid.code))
+    }
+    for row in db.session.execute(query):
+        if row.grid_id in result:
+            _fill(result[row.grid_id], row)
+    indexes = grid_indexes(list(result)) if len(result) < 5000 else grid_indexes()
+    for key, measures in result.items():
+        measures.index = indexes.get(key, 1.0)
+    return result
+
+
+def street_measures(user, start: dt.date, end: dt.date) -> list[Measures]:
+    low, high = utc_bounds(start, end)
+    rows = db.session.execute(
+        sa.select(Street.id, Street.name, *_case_columns())
+        .select_from(Case)
+        .join(Grid, Grid.id == Case.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+        .join(Street, Street.id == Community.street_id)
+        .where(Case.reported_at >= low, Case.reported_at < high, street_scope(user, Community.street_id))
+        .group_by(Street.id, Street.name)
+        .order_by(Street.name)
+    )
+    result = []
+    for row in rows:
+        measures = Measures(key=row.id, label=row.name)
+        _fill(measures, row)
+        result.append(measures)
+    return result
+
+
+def monthly_totals(user, months: int, end: dt.date, street_id: int | None = None, grid_id: int | None = None):
+    """Month-by-month measures of everything the user may see (one street or grid if given)."""
+    from hrapp.core.dates import add_months
+
+    start = add_months(end, -months)
+    low, high = utc_bounds(start, end)
+    month = local_month(Case.reported_at).label("month")
+    query = (
+        sa.select(month, *_case_columns())
+        .join(Grid, Grid.id == Case.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+        .where(Case.reported_at >= low, Case.reported_at < high, street_scope(user, Community.street_id))
+        .group_by(month)
+    )
+    if street_id is not None:
+        query = query.where(Community.street_id == street_id)
+    if grid_id is not None:
+        query = query.where(Case.grid_id == grid_id)
+    by_month = {}
+    for row in db.session.execute(query):
+        measures = Measures(key=row.month, label=row.month)
+        _fill(measures, row)
+        by_month[row.month] = measures
+    return [
+        by_month.get(key, Measures(key=key, label=key))
+        for key in (add_months(start, offset).strftime("%Y-%m") for offset in range(months))
+    ]
+
+
+def scoped_officer_ids(user) -> list[int] | None:
+    """The officers whose measures `user` may see; None means all (no filter needed)."""
+    condition = officer_scope(user, Officer)
+    if isinstance(condition, sa.sql.elements.True_):
+        return None
+    return list(db.session.scalars(sa.select(Officer.id).where(condition)))
+
+
+# --- grid balance -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class GridLoad:
+    grid_id: int
+    label: str
+    street: str
+    index: float
+    officers: int
+    volume: int
+
+    @property
+    def load_per_officer(self) -> float:
+        """The grid's 四实 workload index per officer posted there (a vacant grid counts as one)."""
+        return self.index / max(self.officers, 1)
+
+
+@dataclasses.dataclass
+class Balance:
+    grids: list[GridLoad]
+    median: float
+    q1: float
+    q3: float
+    outliers: list[GridLoad]
+    furthest: list[GridLoad]
+
+    @property
+    def low_fence(self) -> float:
+        return self.q1 - 1.5 * (self.q3 - self.q1)
+
+    @property
+    def high_fence(self) -> float:
+        return self.q3 + 1.5 * (self.q3 - self.q1)
+
+
+def grid_balance(user, start: dt.date, end: dt.date, street_id: int | None = None, top: int = 10) -> Balance:
+    """任务总量基本均衡: the distribution of workload per officer across grids. Each grid's load is its
+    workload index per posted officer; outliers lie beyond Tukey's fences (1.5 × IQR); `furthest`
+    are the grids whose load is furthest from the median, relatively."""
+    low, high = utc_bounds(start, end)
+    on = end - dt.timedelta(days=1)
+    expression, averages = grid_index_expression()
+    officers = (
+        sa.select(Posting.grid_id, sa.func.count().label("officers"))
+        .where(Posting.is_primary.is_(True), Posting.valid_on(on))
+        .group_by(Posting.grid_id)
+        .subquery()
+    )
+    volumes = (
+        sa.select(Case.grid_id, sa.func.count().label("volume"))
+        .where(Case.reported_at >= low, Case.reported_at < high, VALID)
+        .group_by(Case.grid_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Grid.id,
+            Grid.code,
+            Grid.name,
+            Street.name.label("street"),
+            expression.label("index"),
+            sa.func.coalesce(officers.c.officers, 0),
+            sa.func.coalesce(volumes.c.volume, 0),
+        )
+        .select_from(Grid)
+        .join(Community, Community.id == Grid.community_id)
+        .join(Street, Street.id == Community.street_id)
+        .join(averages, sa.true())
+        .outerjoin(officers, officers.c.grid_id == Grid.id)
+        .outerjoin(volumes, volumes.c.grid_id == Grid.id)
+        .where(Grid.active.is_(True), street_scope(user, Community.street_id))
+        .order_by(Grid.code)
+    )
+    if street_id is not None:
+        query = query.where(Community.street_id == street_id)
+    grids = [
+        GridLoad(row[0], f"{row[1]} {row[2]}", row[3], float(row[4] or 1.0), int(row[5]), int(row[6]))
+        for row in db.session.execute(query)
+    ]
+    loads = [grid.load_per_officer for grid in grids]
+    if len(loads) >= 2:
+        q1, median, q3 = statistics.quantiles(loads, n=4, method="inclusive")
+    else:
+        q1 = median = q3 = loads[0] if loads else 0.0
+    spread = 1.5 * (q3 - q1)
+    outliers = [grid for grid in grids if grid.load_per_officer < q1 - spread or grid.load_per_officer > q3 + spread]
+    furthest = sorted(grids, key=lambda grid: abs(grid.load_per_officer - median), reverse=True)[:top]
+    return Balance(grids, median, q1, q3, outliers, furthest)
+
+
+# --- anomaly signals ----------------------------------------------------------------------------------
+
+FAST_CLOSE_MINUTES = 15  # closed within a quarter of an hour of the report: implausible for a field case
+BURST_DAYS = 3  # the period's last days, where a rush of closures to meet a target shows
+THRESHOLDS = {"fast_share": 0.2, "burst_ratio": 2.5, "self_close_share": 0.9}
+MIN_CLOSED = 10  # fewer closures say nothing
+REPORT_WINDOW_DAYS = 60
+
+
+@dataclasses.dataclass
+class AnomalySignal:
+    officer_id: int
+    closed: int
+    fast_closures: int
+    end_burst: int
+    self_closed: int
+    period_days: int
+
+    @property
+    def fast_share(self) -> float:
+        return self.fast_closures / self.closed if self.closed else 0.0
+
+    @property
+    def burst_ratio(self) -> float:
+        """Closures in the last BURST_DAYS days over what an even pace would give there."""
+        expected = self.closed * min(BURST_DAYS, self.period_days) / self.period_days
+        return self.end_burst / expected if expected else 0.0
+
+    @property
+    def self_close_share(self) -> float:
+        return self.self_closed / self.closed if self.closed else 0.0
+
+    @property
+    def flags(self) -> list[str]:
+        if self.closed < MIN_CLOSED:
+            return []
+        found = []
+        if self.fast_share >= THRESHOLDS["fast_share"]:
+            found.append("fast_closures")
+        if self.burst_ratio >= THRESHOLDS["burst_ratio"]:
+            found.append("end_of_period_burst")
+        if self.self_close_share >= THRESHOLDS["self_close_share"]:
+            found.append("self_report_self_close")
+        return found
+
+
+def anomaly_signals(period_start: dt.date, period_end: dt.date, officer_ids: list[int] | None = None):
+    """Per officer, over cases closed in [period_start, period_end): implausibly fast closures,
+    the end-of-period burst and the self-report-self-close ratio, with the flags each raises.
+    A plain query function for the integrity draw; one GROUP BY over the period's closures."""
+    low, high = utc_bounds(period_start, period_end)
+    burst_from = high - dt.timedelta(days=BURST_DAYS)
+    count_if = lambda condition: sa.func.sum(sa.case((condition, 1), else_=0))  # noqa: E731
+    query = (
+        sa.select(
+            Case.handler_id,
+            sa.func.count(),
+            count_if(hours_between(Case.closed_at, Case.reported_at) * 60 < FAST_CLOSE_MINUTES),
+            count_if(Case.closed_at >= burst_from),
+            count_if(Case.reporter_id == Case.handler_id),
+        )
+        .where(
+            Case.status == "closed",
+            # Bounds on the report time let the period's range scan use its index; a case closed
+            # more than REPORT_WINDOW_DAYS after its report is left to other checks.
+            Case.reported_at >= low - dt.timedelta(days=REPORT_WINDOW_DAYS),
+            Case.reported_at < high,
+            Case.closed_at >= low,
+            Case.closed_at < high,
+            Case.handler_id.is_not(None),
+        )
+        .group_by(Case.handler_id)
+        .order_by(Case.handler_id)
+    )
+    if officer_ids is not None:
+        query = query.where(Case.handler_id.in_(officer_ids))
+    days = max((period_end - period_start).days, 1)
+    return [
+        AnomalySignal(officer_id, int(closed), int(fast), int(burst), int(own), days)
+        for officer_id, closed, fast, burst, own in db.session.execute(query)
+    ]
