@@ -153,7 +153,8 @@ def grid_index_expression():
         sa.func.coalesce(getattr(Grid, name) * weight / sa.func.nullif(averages.c[name], 0), weight)
         for name, weight in INDEX_WEIGHTS.items()
     ]
-    return sa.func.max(sum(parts[1:], parts[0]) / total, 0.05), averages
+    index = sum(parts[1:], parts[0]) / total
+    return sa.case((index < 0.05, 0.05), else_=index), averages
 
 
 def grid_indexes(grid_ids: list[int] | None = None) -> dict[int, float]:
