@@ -45,14 +45,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hrapp.api.admin import bp as api_admin_bp
+    from hrapp.api.views import bp as api_bp
     from hrapp.auth.views import bp as auth_bp
     from hrapp.certification.views import bp as certification_bp
     from hrapp.health import bp as health_bp
     from hrapp.me.views import bp as me_bp
     from hrapp.officers.views import bp as officers_bp
     from hrapp.org.views import bp as org_bp
+    from hrapp.workload.views import bp as workload_bp
 
-    for blueprint in (health_bp, auth_bp, me_bp, org_bp, officers_bp, certification_bp):
+    for blueprint in (
+        health_bp,
+        auth_bp,
+        me_bp,
+        org_bp,
+        officers_bp,
+        certification_bp,
+        workload_bp,
+        api_bp,
+        api_admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -12,6 +12,7 @@ working calendar.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -86,6 +87,8 @@ def _parse_timestamp_slow(text: str) -> str:
         value = dt.datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
         raise ValueError(_("Not a date and time (use YYYY-MM-DD HH:MM:SS).")) from None
+    if not 2000 <= value.year <= 2100:  # before the offset arithmetic, which overflows at year 1 or 9999
+        raise ValueError(_("The year is out of range."))
     if value.tzinfo is None:
         value -= UTC_OFFSET
     else:
@@ -118,15 +121,21 @@ def parse_timestamp(text: str) -> str:
     return _parse_timestamp_slow(text)
 
 
+# Control characters never belong in a code (and PostgreSQL text cannot hold NUL).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _external_id(text: str) -> str:
     if len(text) > 40:
         raise ValueError(_("At most %(n)d characters.", n=40))
+    if _CONTROL.search(text):
+        raise ValueError(_("Control characters are not allowed."))
     return text
 
 
 def _code(text: str) -> str:
-    if len(text) > 40:
-        raise ValueError(_("Unknown code %(code)s.", code=text[:40] + "…"))
+    if len(text) > 40 or _CONTROL.search(text):
+        raise ValueError(_("Unknown code %(code)s.", code=_CONTROL.sub("?", text[:40])))
     return text
 
 

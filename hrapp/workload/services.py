@@ -118,3 +118,14 @@ def ensure_defaults() -> None:
                 if day not in days:
                     db.session.add(CalendarDay(day=day, kind=kind))
     db.session.flush()
+
+
+def import_case_records(records: list[dict], source_system_id: int, *, dry_run: bool = False):
+    """Upsert a batch of cases given as dicts keyed by import column (the API's items): the same
+    parsers and set-based checks as a file, but item by item — good items are written, bad ones
+    reported. Row numbers in the report are item index + 2 (a file's first data row)."""
+    from hrapp.core.staged_import import rows_from_records, run_staged
+    from hrapp.workload.importing import case_import_spec
+
+    spec = case_import_spec(source_system_id, db.session)
+    return run_staged(spec, rows_from_records(spec.columns, records), dry_run=dry_run, partial=True, per_row=True)
