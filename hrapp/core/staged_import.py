@@ -167,11 +167,23 @@ def _json_lines(text) -> Iterator[list[str]]:
         ]
 
 
+_HEADERS: dict[int, dict[str, set[str]]] = {}
+
+
+def _aliases(columns: list[Column]) -> dict[str, set[str]]:
+    # Header names in every language, worked out once per column list (force_locale is not cheap).
+    known = _HEADERS.get(id(columns))
+    if known is None:
+        known = _HEADERS[id(columns)] = {column.key: column.headers() for column in columns}
+    return known
+
+
 def _positions(columns: list[Column], header: list[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     normalised = [cell.strip().lower() for cell in header]
+    names = _aliases(columns)
     for column in columns:
-        aliases = column.headers()
+        aliases = names[column.key]
         for index, cell in enumerate(normalised):
             if cell in aliases:
                 positions[column.key] = index
@@ -209,15 +221,21 @@ def tune_connection(connection: sa.Connection) -> None:
         connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
 
+_STAGING_TABLES: dict[str, sa.Table] = {}
+
+
 def _staging_table(spec: StagedImportSpec, context, connection: sa.Connection) -> sa.Table:
-    metadata = sa.MetaData()
-    table = sa.Table(
-        f"staging_{spec.name}",
-        metadata,
-        sa.Column(ROW, sa.Integer, primary_key=True, autoincrement=False),
-        *spec.staging_columns(context),
-        prefixes=["TEMPORARY"],
-    )
+    # One Table object per import kind: SQLAlchemy's statement cache then reuses the compiled
+    # checks and merge (an API batch of ten cases should not compile them afresh).
+    table = _STAGING_TABLES.get(spec.name)
+    if table is None:
+        table = _STAGING_TABLES[spec.name] = sa.Table(
+            f"staging_{spec.name}",
+            sa.MetaData(),
+            sa.Column(ROW, sa.Integer, primary_key=True, autoincrement=False),
+            *spec.staging_columns(context),
+            prefixes=["TEMPORARY"],
+        )
     table.drop(connection, checkfirst=True)
     table.create(connection)
     return table

@@ -205,6 +205,20 @@ COLUMNS = [
 ]
 
 
+_CALENDARS: dict[frozenset, WorkingCalendar] = {}
+
+
+def _calendar(exceptions: dict) -> WorkingCalendar:
+    """The working calendar over the years a timestamp may have, built once per set of calendar
+    days (an API batch is small: it should not rebuild a century of days)."""
+    key = frozenset(exceptions.items())
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        _CALENDARS.clear()
+        calendar = _CALENDARS[key] = WorkingCalendar(exceptions, dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+    return calendar
+
+
 class CaseImportContext:
     def __init__(self, source_system_id: int, session):
         self.source_system_id = source_system_id
@@ -218,7 +232,7 @@ class CaseImportContext:
         # while an unknown source is still found by the SQL check.
         self.source_names = {name: code for code, name in session.execute(sa.select(CaseSource.code, CaseSource.name))}
         exceptions = dict(session.execute(sa.select(CalendarDay.day, CalendarDay.kind)).all())
-        self.calendar = WorkingCalendar(exceptions, dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+        self.calendar = _calendar(exceptions)
         self._deadlines: dict[tuple, str | None] = {}
 
     def deadline(self, reported_utc: str, value: int, unit: str) -> str | None:
