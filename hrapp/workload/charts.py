@@ -12,7 +12,7 @@ def _percent(value):
 def trend_option(trend, *, normalised: bool = False) -> dict:
     """Monthly volume (bars) with closure, on-time and satisfaction rates (lines, right axis)."""
     months = [m.label for m in trend]
-    volume_name = _("Cases")
+    volume_name = _("Case count")
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
