@@ -1,4 +1,4 @@
-"""A deterministic generator of realistic dispatch-platform cases for benchmarks and the demo.
+"""A deterministic generator of realistic dispatch-platform cases, for the demo seed and benchmarks.
 
 The mix follows DOMAIN.md: 14 top-level classes (street order and sanitation most frequent), sources
 mostly patrol finds, 结案率 ≈ 97 %, 按期结案率 ≈ 90 %, 返工率 ≈ 0.05 %, about 70 % of closed cases
@@ -31,10 +31,19 @@ def _fmt(value: dt.datetime | None) -> str:
 
 
 def generate_cases(
-    postings: list[tuple[str, str]], count: int, start: dt.date, days: int, seed: int = 15, prefix: str = "B"
+    postings: list[tuple[str, str]],
+    count: int,
+    start: dt.date,
+    days: int,
+    seed: int = 15,
+    prefix: str = "B",
+    now: dt.datetime | None = None,
+    suspicious: frozenset[int] = frozenset(),
 ) -> Iterator[list[str]]:
     """Rows (in HEADER order) of `count` cases over `days` days from `start`, spread over the
-    (grid code, employee no) postings; some officers are made busier than others."""
+    (grid code, employee no) postings; some officers are made busier than others. Cases whose
+    closure would fall after `now` (Shanghai time) are still open. The officers at the
+    `suspicious` posting positions report and close their own cases within minutes."""
     rng = random.Random(seed)
     categories, category_weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     sources, source_weights = zip(*SOURCE_WEIGHTS.items(), strict=True)
@@ -44,7 +53,8 @@ def generate_cases(
     source_choices = rng.choices(sources, weights=source_weights, k=4096)
     base = dt.datetime.combine(start, dt.time())
     for number in range(count):
-        grid, officer = postings[posting_choices[number % len(posting_choices)]]
+        position = posting_choices[number % len(posting_choices)]
+        grid, officer = postings[position]
         category = category_choices[number % 4096]
         source = source_choices[(number * 7) % 4096]
         day = base + dt.timedelta(days=rng.randrange(days))
@@ -73,6 +83,14 @@ def generate_cases(
                 rework, reworked = 1, handled + dt.timedelta(minutes=10)
             if rng.random() < 0.7:
                 rating = rng.choices(["satisfied", "average", "unsatisfied"], weights=[85, 11, 4])[0]
+        if position in suspicious and status == "closed":
+            source = "patrol"
+            accepted = reported + dt.timedelta(minutes=1)
+            dispatched = accepted + dt.timedelta(minutes=1)
+            handled = dispatched + dt.timedelta(minutes=rng.randint(2, 6))
+            closed = handled + dt.timedelta(minutes=2)
+        if now is not None and closed is not None and closed > now:
+            status, handled, closed, rating, rework, reworked = "dispatched", None, None, "", 0, None
         supervision = rng.choices(["0", "1", "2"], weights=[97, 2.5, 0.5])[0]
         self_found = source == "patrol"
         yield [
