@@ -67,6 +67,7 @@ class StagedImportSpec:
     outcomes(staging, context) -> select of (row number, outcome) with outcome in
     ('created', 'updated', 'unchanged').
     merge(connection, staging, context): upsert every staged row; flush-free Core statements.
+    finish(connection, context): called last, to drop scratch tables the checks made.
     """
 
     name: str
@@ -78,6 +79,7 @@ class StagedImportSpec:
     outcomes: Callable[[sa.Table, Any], sa.Select]
     merge: Callable[[sa.Connection, sa.Table, Any], None]
     derive: Callable[[dict, Any], None] | None = None
+    finish: Callable[[sa.Connection, Any], None] | None = None  # drop the domain's own scratch tables
     extensions: tuple[str, ...] = ("csv", "xlsx", "jsonl")
 
 
@@ -383,6 +385,8 @@ def run_staged(
         if not dry_run and (report.created or report.updated):
             spec.merge(connection, table, context)
     table.drop(connection)
+    if spec.finish is not None:
+        spec.finish(connection, context)
     return report
 
 

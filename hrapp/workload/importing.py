@@ -126,6 +126,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _external_id(text: str) -> str:
+    if len(text) <= 40 and text.isprintable():
+        return text
     if len(text) > 40:
         raise ValueError(_("At most %(n)d characters.", n=40))
     if _CONTROL.search(text):
@@ -134,6 +136,8 @@ def _external_id(text: str) -> str:
 
 
 def _code(text: str) -> str:
+    if len(text) <= 40 and text.isprintable():  # the common case, without a regex
+        return text
     if len(text) > 40 or _CONTROL.search(text):
         raise ValueError(_("Unknown code %(code)s.", code=_CONTROL.sub("?", text[:40])))
     return text
@@ -234,6 +238,7 @@ class CaseImportContext:
         exceptions = dict(session.execute(sa.select(CalendarDay.day, CalendarDay.kind)).all())
         self.calendar = _calendar(exceptions)
         self._deadlines: dict[tuple, str | None] = {}
+        self.resolved: sa.Table | None = None
 
     def deadline(self, reported_utc: str, value: int, unit: str) -> str | None:
         """The deadline (UTC text) of a case reported at `reported_utc` (UTC text). A limit in
@@ -276,86 +281,62 @@ def _derive(record: dict, context: CaseImportContext) -> None:
             record["deadline_at"] = context.deadline(record["reported_at"], limit[0], limit[1])
 
 
-def _lookups(staging: sa.Table):
-    """Aliases that resolve a staged row's codes to ids (outer joins: a missing one is NULL)."""
+CODES = ("category", "source", "grid", "reporter", "handler")
+_RESOLVED: list[sa.Table] = []
+
+
+def _resolved_table() -> sa.Table:
+    """Scratch table of staged rows with their codes resolved to ids (NULL when unknown): the
+    lookups run once, and the checks, the plan and the merge all read it."""
+    if not _RESOLVED:
+        _RESOLVED.append(
+            sa.Table(
+                "resolved_cases",
+                sa.MetaData(),
+                sa.Column(ROW, sa.Integer, primary_key=True, autoincrement=False),
+                sa.Column("source_system_id", sa.Integer),
+                sa.Column("external_id", sa.String(40)),
+                *[sa.Column(f"{code}_code", sa.String(40)) for code in CODES],
+                *[
+                    sa.Column(key, sa.Integer)
+                    for key in ("category_id", "source_id", "grid_id", "reporter_id", "handler_id")
+                ],
+                sa.Column("status", sa.String(10)),
+                *[sa.Column(key, sa.DateTime) for key in TIMESTAMPS],
+                sa.Column("rework_count", sa.SmallInteger),
+                sa.Column("deadline_at", sa.DateTime),
+                sa.Column("supervision", sa.SmallInteger),
+                sa.Column("rating", sa.SmallInteger),
+                prefixes=["TEMPORARY"],
+            )
+        )
+    return _RESOLVED[0]
+
+
+def _resolve(connection: sa.Connection, staging: sa.Table, context: CaseImportContext) -> sa.Table:
+    s = staging.c
     category = sa.orm.aliased(CaseCategory)
     source = sa.orm.aliased(CaseSource)
     grid = sa.orm.aliased(Grid)
     reporter = sa.orm.aliased(Officer)
     handler = sa.orm.aliased(Officer)
     joined = (
-        staging.outerjoin(category, sa.and_(category.code == staging.c.category, category.parent_id.is_not(None)))
-        .outerjoin(source, source.code == staging.c.source)
-        .outerjoin(grid, grid.code == staging.c.grid)
-        .outerjoin(reporter, reporter.employee_no == staging.c.reporter)
-        .outerjoin(handler, handler.employee_no == staging.c.handler)
+        staging.outerjoin(category, sa.and_(category.code == s.category, category.parent_id.is_not(None)))
+        .outerjoin(source, source.code == s.source)
+        .outerjoin(grid, grid.code == s.grid)
+        .outerjoin(reporter, reporter.employee_no == s.reporter)
+        .outerjoin(handler, handler.employee_no == s.handler)
     )
-    return joined, category, source, grid, reporter, handler
-
-
-def _checks(connection: sa.Connection, staging: sa.Table, context: CaseImportContext):
-    s = staging.c
-    joined, category, source, grid, reporter, handler = _lookups(staging)
-    references = [
-        ("category", category.id.is_(None), s.category, _("Unknown category %(code)s.")),
-        ("source", source.id.is_(None), s.source, _("Unknown case source %(code)s.")),
-        ("grid", grid.id.is_(None), s.grid, _("Unknown grid %(code)s.")),
-        (
-            "reporter",
-            sa.and_(s.reporter.is_not(None), reporter.id.is_(None)),
-            s.reporter,
-            _("Unknown officer %(code)s."),
-        ),
-        ("handler", sa.and_(s.handler.is_not(None), handler.id.is_(None)), s.handler, _("Unknown officer %(code)s.")),
-    ]
-    flags = [sa.case((condition, 1), else_=0).label(key) for key, condition, _value, _message in references]
-    query = (
-        sa.select(s[ROW], *flags, *[value for _key, _c, value, _m in references])
-        .select_from(joined)
-        .where(sa.or_(*[condition for _key, condition, _v, _m in references]))
-        .order_by(s[ROW])
-    )
-    for row in connection.execute(query):
-        for index, (key, _condition, _value, message) in enumerate(references):
-            if row[1 + index]:
-                yield row[0], key, message % {"code": row[1 + len(references) + index]}
-
-    order = [(later, earlier) for later, earlier in ORDER]
-    violations = [
-        sa.case((sa.and_(s[later].is_not(None), s[earlier].is_not(None), s[later] < s[earlier]), 1), else_=0)
-        for later, earlier in order
-    ]
-    missing = [
-        sa.case((sa.and_(s.status == status, s[column].is_(None)), 1), else_=0)
-        for status, column in STATUS_NEEDS.items()
-    ]
-    query = (
-        sa.select(s[ROW], *violations, *missing)
-        .where(sa.or_(*[flag == 1 for flag in violations + missing]))
-        .order_by(s[ROW])
-    )
-    labels = {column.key: str(column.label) for column in COLUMNS}
-    for row in connection.execute(query):
-        for index, (later, earlier) in enumerate(order):
-            if row[1 + index]:
-                yield row[0], later, _("%(later)s is before %(earlier)s.", later=labels[later], earlier=labels[earlier])
-        for index, (status, column) in enumerate(STATUS_NEEDS.items()):
-            if row[1 + len(order) + index]:
-                yield row[0], column, _("A case with status %(status)s needs this time.", status=str(STATUSES[status]))
-
-
-def _resolved(staging: sa.Table, context: CaseImportContext) -> sa.Select:
-    s = staging.c
-    joined, category, source, grid, reporter, handler = _lookups(staging)
-    return sa.select(
-        s[ROW].label("row"),
-        sa.literal(context.source_system_id).label("source_system_id"),
+    select = sa.select(
+        s[ROW],
+        sa.literal(context.source_system_id),
         s.external_id,
-        category.id.label("category_id"),
-        source.id.label("source_id"),
-        grid.id.label("grid_id"),
-        reporter.id.label("reporter_id"),
-        handler.id.label("handler_id"),
+        *[s[code] for code in CODES],
+        category.id,
+        source.id,
+        grid.id,
+        reporter.id,
+        handler.id,
         s.status,
         *[s[key] for key in TIMESTAMPS],
         s.rework_count,
@@ -363,15 +344,75 @@ def _resolved(staging: sa.Table, context: CaseImportContext) -> sa.Select:
         s.supervision,
         s.rating,
     ).select_from(joined)
+    table = _resolved_table()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    connection.execute(table.insert().from_select([column.name for column in table.columns], select))
+    context.resolved = table
+    return table
+
+
+def _finish(connection: sa.Connection, context: CaseImportContext) -> None:
+    if getattr(context, "resolved", None) is not None:
+        context.resolved.drop(connection, checkfirst=True)
+
+
+def _checks(connection: sa.Connection, staging: sa.Table, context: CaseImportContext):
+    r = _resolve(connection, staging, context).c
+    references = [
+        ("category", r.category_id.is_(None), _("Unknown category %(code)s.")),
+        ("source", r.source_id.is_(None), _("Unknown case source %(code)s.")),
+        ("grid", r.grid_id.is_(None), _("Unknown grid %(code)s.")),
+        ("reporter", sa.and_(r.reporter_code.is_not(None), r.reporter_id.is_(None)), _("Unknown officer %(code)s.")),
+        ("handler", sa.and_(r.handler_code.is_not(None), r.handler_id.is_(None)), _("Unknown officer %(code)s.")),
+    ]
+    flags = [sa.case((condition, 1), else_=0) for _key, condition, _message in references]
+    query = (
+        sa.select(r[ROW], *flags, *[r[f"{key}_code"] for key, _c, _m in references])
+        .where(sa.or_(*[condition for _key, condition, _m in references]))
+        .order_by(r[ROW])
+    )
+    for row in connection.execute(query):
+        for index, (_key, _condition, message) in enumerate(references):
+            if row[1 + index]:
+                yield row[0], references[index][0], message % {"code": row[1 + len(references) + index]}
+
+    violations = [
+        sa.case((sa.and_(r[later].is_not(None), r[earlier].is_not(None), r[later] < r[earlier]), 1), else_=0)
+        for later, earlier in ORDER
+    ]
+    missing = [
+        sa.case((sa.and_(r.status == status, r[column].is_(None)), 1), else_=0)
+        for status, column in STATUS_NEEDS.items()
+    ]
+    query = (
+        sa.select(r[ROW], *violations, *missing)
+        .where(sa.or_(*[flag == 1 for flag in violations + missing]))
+        .order_by(r[ROW])
+    )
+    labels = {column.key: str(column.label) for column in COLUMNS}
+    for row in connection.execute(query):
+        for index, (later, earlier) in enumerate(ORDER):
+            if row[1 + index]:
+                yield row[0], later, _("%(later)s is before %(earlier)s.", later=labels[later], earlier=labels[earlier])
+        for index, (status, column) in enumerate(STATUS_NEEDS.items()):
+            if row[1 + len(ORDER) + index]:
+                yield row[0], column, _("A case with status %(status)s needs this time.", status=str(STATUSES[status]))
+
+
+def _resolved(staging: sa.Table, context: CaseImportContext):
+    """The resolved rows still staged (the API drops its bad items from the staging table)."""
+    resolved = context.resolved
+    return resolved, resolved.join(staging, staging.c[ROW] == resolved.c[ROW])
 
 
 def _outcomes(staging: sa.Table, context: CaseImportContext) -> sa.Select:
-    resolved = _resolved(staging, context).subquery()
+    resolved, joined = _resolved(staging, context)
     case = sa.orm.aliased(Case)
     differs = sa.or_(*[getattr(case, key).is_distinct_from(resolved.c[key]) for key in UPDATED])
     outcome = sa.case((case.id.is_(None), "created"), (differs, "updated"), else_="unchanged")
-    return sa.select(resolved.c.row, outcome.label("outcome")).select_from(
-        resolved.outerjoin(
+    return sa.select(resolved.c[ROW], outcome.label("outcome")).select_from(
+        joined.outerjoin(
             case,
             sa.and_(case.source_system_id == resolved.c.source_system_id, case.external_id == resolved.c.external_id),
         )
@@ -380,10 +421,10 @@ def _outcomes(staging: sa.Table, context: CaseImportContext) -> sa.Select:
 
 def _merge(connection: sa.Connection, staging: sa.Table, context: CaseImportContext) -> None:
     """One INSERT … SELECT … ON CONFLICT DO UPDATE, rewriting only the rows that changed."""
-    resolved = _resolved(staging, context).subquery()
+    resolved, joined = _resolved(staging, context)
     names = ["source_system_id", "external_id", *UPDATED]
     # SQLite needs a WHERE in an upsert's SELECT (else ON CONFLICT reads as a join's ON).
-    select = sa.select(*[resolved.c[name] for name in names]).where(sa.true())
+    select = sa.select(*[resolved.c[name] for name in names]).select_from(joined).where(sa.true())
     insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(Case)
     statement = insert.from_select(names, select)
     table = Case.__table__
@@ -406,6 +447,7 @@ def case_import_spec(source_system_id: int, session) -> StagedImportSpec:
         checks=_checks,
         outcomes=_outcomes,
         merge=_merge,
+        finish=_finish,
     )
 
 
