@@ -15,12 +15,13 @@ def trend_option(trend, *, normalised: bool = False) -> dict:
     volume_name = _("Case count")
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 40, "right": 40, "top": 40, "bottom": 30, "containLabel": True},
+        # The legend sits below the plot and scrolls: on a phone four names do not fit in a row.
+        "legend": {"bottom": 0, "type": "scroll"},
+        "grid": {"left": 10, "right": 10, "top": 15, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": months},
         "yAxis": [
-            {"type": "value", "name": volume_name, "minInterval": 1},
-            {"type": "value", "name": "%", "min": 0, "max": 100},
+            {"type": "value", "minInterval": 1},
+            {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
         ],
         "series": [
             {"name": volume_name, "type": "bar", "data": [m.volume for m in trend]},
@@ -50,8 +51,8 @@ def work_option(trend) -> dict:
     """Monthly 四实 items collected and household visits."""
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30, "containLabel": True},
+        "legend": {"bottom": 0, "type": "scroll"},
+        "grid": {"left": 10, "right": 10, "top": 15, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": [m.label for m in trend]},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
@@ -67,7 +68,7 @@ def comparison_option(rows, value_name: str) -> dict:
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 10, "right": 30, "top": 10, "bottom": 10, "containLabel": True},
-        "xAxis": {"type": "value", "name": value_name},
+        "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "inverse": True, "data": [m.label for m in rows]},
         "series": [
             {
@@ -112,7 +113,7 @@ def deviation_option(balance) -> dict:
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 10, "right": 30, "top": 10, "bottom": 10, "containLabel": True},
-        "xAxis": {"type": "value", "name": "%"},
+        "xAxis": {"type": "value", "axisLabel": {"formatter": "{value}%"}},
         "yAxis": {"type": "category", "inverse": True, "data": [grid.label for grid in rows]},
         "series": [
             {
