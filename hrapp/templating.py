@@ -20,7 +20,6 @@ NAVIGATION = [
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
     ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("workload.dashboard", _l("Workload"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
-    ("workload.me", _l("My workload"), (Role.OFFICER,)),
     ("auth.users", _l("Users"), (Role.ADMIN,)),
     ("auth.audit", _l("Audit trail"), (Role.ADMIN,)),
     ("api_admin.tokens", _l("API tokens"), (Role.ADMIN,)),

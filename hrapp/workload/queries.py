@@ -23,9 +23,9 @@ import statistics
 import sqlalchemy as sa
 
 from hrapp.core.db import dialect_name
-from hrapp.core.permissions import officer_scope, street_scope
+from hrapp.core.permissions import street_scope
 from hrapp.extensions import db
-from hrapp.officers.models import Officer, Posting
+from hrapp.officers.models import Posting
 from hrapp.org.models import Community, Grid, Street
 from hrapp.workload.calendar import UTC_OFFSET
 from hrapp.workload.models import Case, WorkRecord
@@ -340,14 +340,6 @@ def monthly_totals(user, months: int, end: dt.date, street_id: int | None = None
         by_month.get(key, Measures(key=key, label=key))
         for key in (add_months(start, offset).strftime("%Y-%m") for offset in range(months))
     ]
-
-
-def scoped_officer_ids(user) -> list[int] | None:
-    """The officers whose measures `user` may see; None means all (no filter needed)."""
-    condition = officer_scope(user, Officer)
-    if isinstance(condition, sa.sql.elements.True_):
-        return None
-    return list(db.session.scalars(sa.select(Officer.id).where(condition)))
 
 
 # --- grid balance -----------------------------------------------------------------------------------
