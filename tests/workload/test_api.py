@@ -125,6 +125,8 @@ def test_the_last_use_is_recorded_and_only_a_hash_is_stored(client, world, secre
         b'{"cases": [{"external_id": "X"}]}',
         b'{"cases": "many"}',
         b'{"cases": [], "extra": 1}',
+        # A lone surrogate cannot be stored as UTF-8: refused while reading, not when writing.
+        b'{"cases": [{"external_id": "\\ud800x", "category": "01-01", "source": "patrol", "grid": "G", "status": "closed", "reported_at": "2026-01-01T00:00:00"}]}',
         b'{"cases": [{"external_id": "\\u0000", "category": "01-01", "source": "patrol", "grid": "G", "status": "closed", "reported_at": "2026-01-01T00:00:00"}]}',
     ],
 )
