@@ -148,10 +148,10 @@ def test_an_out_of_range_year_is_an_item_error_not_a_crash(client, world, secret
     assert body["items"][0]["errors"][0]["field"] == "reported_at"
 
 
-def test_the_api_is_rate_limited_per_token(side_app):
+def test_the_api_is_rate_limited_per_token_and_needs_no_csrf_token(side_app):
     from tests.factories import build_world
 
-    app = side_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
+    app = side_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute", WTF_CSRF_ENABLED=True)
     with app.app_context():
         world = build_world()
         system_id = with_defaults()
@@ -161,6 +161,8 @@ def test_the_api_is_rate_limited_per_token(side_app):
         statuses = [post(client, secret, [item(world, 1)]).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
         assert post(client, secret, [item(world, 1)]).get_json()["error"]["status"] == 429
+        # The HTML pages keep their CSRF check.
+        assert client.post("/admin/api-tokens/", data={"name": "x"}).status_code == 400
 
 
 def test_the_openapi_document_is_generated_from_the_schemas(client):
