@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -95,13 +96,7 @@ def _sqlite_floor(path: Path, prefix: str) -> str:
     for (statement,) in ddl:
         statement = statement.replace('"cases"', "cases_floor").replace(" cases ", " cases_floor ")
         statement = statement.replace("CREATE TABLE cases_floor", "CREATE TABLE cases_floor", 1)
-        for name in (
-            "ix_cases_reported_at",
-            "ix_cases_handler_reported",
-            "ix_cases_reporter_reported",
-            "ix_cases_grid_reported",
-        ):
-            statement = statement.replace(name, name.replace("ix_cases", "ix_floor"))
+        statement = re.sub(r'(INDEX\s+"?)ix_cases_', r"\1ix_floor_", statement)
         connection.execute(statement.replace("ON cases (", "ON cases_floor ("))
     columns = [row[1] for row in connection.execute("PRAGMA table_info(cases)")][1:]
     reader = connection.execute(f"SELECT {', '.join(columns)} FROM cases WHERE external_id LIKE '{prefix}%'")
@@ -170,7 +165,9 @@ def run() -> list[str]:
     url = f"sqlite:///{scratch}"
     for name, path in files:
         lines.append(_import_line(f"SQLite import {name} ({path.stat().st_size / 1e6:.0f} MB CSV)", _import(url, path)))
+        print("  " + lines[-1], flush=True)
         lines.append("  " + _sqlite_floor(scratch, name))
+        print("  " + lines[-1], flush=True)
     lines.append(_import_line("SQLite re-import Q1 (idempotent)", _import(url, files[0][1])))
     lines += _measures(url)
     pg = os.environ.get("BENCH_PG_URL")

@@ -40,7 +40,11 @@ def item(world, number, **changes):
 
 
 def cases() -> list[tuple]:
-    return db.session.execute(sa.select(Case.source_system_id, Case.external_id, Case.status).order_by(Case.id)).all()
+    return db.session.execute(
+        sa.select(Case.source_system_id, Case.external_id, Case.status).order_by(
+            Case.source_system_id, Case.external_id
+        )
+    ).all()
 
 
 def test_a_batch_is_answered_per_item_and_the_same_batch_twice_changes_nothing(client, world, secret, system_id):
