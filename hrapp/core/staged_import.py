@@ -34,8 +34,8 @@ from flask_babel import gettext as _
 from hrapp.core.importing import Column, ImportFileError, ImportReport, RowError, _cell_text
 from hrapp.extensions import db
 
-BATCH_ROWS = 20_000
-SQLITE_CACHE_KIB = 128 * 1024
+BATCH_ROWS = 10_000
+SQLITE_CACHE_KIB = 64 * 1024
 MAX_LISTED_ERRORS = 10_000  # a report lists this many problems; `rejected` counts every bad row
 ROW = "_row"
 NOT_AN_OBJECT = ["\x00not-an-object"]  # a JSON line that is not an object (identity-compared)
