@@ -21,6 +21,7 @@ from hrapp.extensions import db
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
 from hrapp.org.models import Community, Grid, Street
+from hrapp.workload import balance as grid_balance_queries
 from hrapp.workload import charts, queries
 from hrapp.workload.importing import COLUMNS, case_import_spec, default_source_system_id
 
@@ -138,7 +139,7 @@ def grid(grid_id: int):
 @role_required(*READ_OFFICERS)
 def balance():
     period = Period(request.args)
-    balance = queries.grid_balance(current_user, period.start, period.end)
+    balance = grid_balance_queries.grid_balance(current_user, period.start, period.end)
     return _render(
         "workload/balance.html",
         period=period,

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from hrapp.extensions import db
-from hrapp.workload import queries
+from hrapp.workload import anomalies, queries
+from hrapp.workload import balance as grid_balance
 from hrapp.workload.models import Case, CaseCategory, CaseSource, WorkRecord
 from tests.factories import GridFactory, OfficerFactory, PostingFactory
 from tests.workload.helpers import with_defaults
@@ -137,10 +138,10 @@ def test_grid_balance_finds_the_outlier_grid(world, refs):
     for grid in grids:
         PostingFactory(officer=OfficerFactory(street=world.street), grid=grid)
     db.session.commit()
-    balance = queries.grid_balance(world.hr, *MARCH)
+    balance = grid_balance.grid_balance(world.hr, *MARCH)
     assert balance.furthest[0].grid_id == grids[0].id
     assert [grid.grid_id for grid in balance.outliers] == [grids[0].id]
-    scoped = queries.grid_balance(world.street_hr, *MARCH)
+    scoped = grid_balance.grid_balance(world.street_hr, *MARCH)
     assert world.other_grid.id not in {grid.grid_id for grid in scoped.grids}
 
 
@@ -152,7 +153,7 @@ def test_anomaly_signals_per_officer(world, refs):
         closed = reported + (dt.timedelta(minutes=10) if number % 3 == 0 else dt.timedelta(hours=3))
         add_case(refs, 100 + number, world.grid, officer, reporter=officer, reported=reported, closed=closed)
     db.session.commit()
-    [signal] = queries.anomaly_signals(*MARCH)
+    [signal] = anomalies.anomaly_signals(*MARCH)
     assert (signal.officer_id, signal.closed, signal.fast_closures, signal.end_burst, signal.self_closed) == (
         officer.id,
         12,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from hrapp.auth.models import User
 from hrapp.core.db import today
 from hrapp.extensions import db
-from hrapp.workload import queries
+from hrapp.workload import anomalies, queries
 from hrapp.workload.models import Case, WorkRecord
 
 
@@ -27,7 +27,7 @@ def test_seed_demo_adds_a_year_of_cases_and_work_records(app):
     assert 0.93 <= district.closure_rate <= 0.9999
     assert 0.75 <= district.on_time_rate <= 0.998
     assert district.rework_rate < 0.005
-    flagged = [signal for signal in queries.anomaly_signals(start, end) if "fast_closures" in signal.flags]
+    flagged = [signal for signal in anomalies.anomaly_signals(start, end) if "fast_closures" in signal.flags]
     assert flagged, "the demo's suspicious officer is flagged"
     trend = queries.officer_trend(flagged[0].officer_id, 12, end)
     assert sum(m.volume for m in trend) > 0
