@@ -17,13 +17,16 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def schema_fingerprint() -> str:
-    """Short hash of every table's columns and the registered seed steps: a database built before
-    a domain added a table, a column or demo data is not silently reused."""
+    """Short hash of every table's columns and indexes and the registered seed steps: a database
+    built before a domain added a table, a column, an index or demo data is not silently reused."""
     from hrapp.seed.demo import STEPS
 
     create_app({"CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})  # imports every domain
 
-    tables = [(t.name, [(c.name, str(c.type)) for c in t.columns]) for t in db.metadata.sorted_tables]
+    tables = [
+        (t.name, [(c.name, str(c.type)) for c in t.columns], sorted(i.name for i in t.indexes))
+        for t in db.metadata.sorted_tables
+    ]
     steps = [f"{step.__module__}.{step.__qualname__}" for step in STEPS]
     return hashlib.sha256(repr((tables, steps)).encode()).hexdigest()[:10]
 

@@ -52,6 +52,8 @@ def register_request_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hrapp.api.admin import bp as api_admin_bp
+    from hrapp.api.views import bp as api_bp
     from hrapp.auth.views import bp as auth_bp
     from hrapp.certification.views import bp as certification_bp
     from hrapp.health import bp as health_bp
@@ -63,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from hrapp.pay.views import bp as pay_bp
     from hrapp.tasks.views import bp as tasks_bp
     from hrapp.training.views import bp as training_bp
+    from hrapp.workload.views import bp as workload_bp
 
     for blueprint in (
         health_bp,
@@ -76,6 +79,9 @@ def register_blueprints(app: Flask) -> None:
         integrity_bp,
         notifications_bp,
         tasks_bp,
+        workload_bp,
+        api_bp,
+        api_admin_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -113,5 +113,7 @@ def run_once_command(name: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (seed, users, jobs):
+    from hrapp.workload.cli import workload
+
+    for group in (seed, users, jobs, workload):
         app.cli.add_command(group)

@@ -1,5 +1,6 @@
 """Every domain's models, imported so that Alembic and `flask shell` see the whole schema."""
 
+from hrapp.api.models import ApiToken  # noqa: F401
 from hrapp.auth.models import User  # noqa: F401
 from hrapp.certification.models import PromotionCase, Tier, TierRecord  # noqa: F401
 from hrapp.core.audit import AuditEvent  # noqa: F401
@@ -19,3 +20,4 @@ from hrapp.pay.models import (  # noqa: F401
 )
 from hrapp.tasks.models import JobRun, TaskRun  # noqa: F401
 from hrapp.training.models import Attendance, Course, TrainingSession  # noqa: F401
+from hrapp.workload.models import CalendarDay, Case, CaseCategory, CaseSource, SourceSystem, WorkRecord  # noqa: F401

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
     ("training.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("workload.dashboard", _l("Workload"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("pay.roster", _l("Pay roster"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("pay.funding", _l("Funding"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),
@@ -26,6 +27,7 @@ NAVIGATION = [
     ("auth.users", _l("Users"), (Role.ADMIN,), "admin"),
     ("auth.audit", _l("Audit trail"), (Role.ADMIN,), "admin"),
     ("tasks.jobs", _l("Scheduled jobs"), (Role.ADMIN,), "admin"),
+    ("api_admin.tokens", _l("API tokens"), (Role.ADMIN,), "admin"),
 ]
 # Entries with a fourth element are grouped in one drop-down menu of the navigation bar.
 MENU_LABELS = {"pay": _l("Pay and funding"), "admin": _l("Administration")}

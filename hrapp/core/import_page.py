@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SubmitField
 
-from hrapp.core import importing
+from hrapp.core import importing, staged_import
 from hrapp.core.forms import Form
 from hrapp.extensions import db
 
@@ -69,17 +69,22 @@ def _pending_path(pending: dict) -> Path:
     return _upload_dir() / f"{pending.get('token', '')}{Path(pending.get('filename', '')).suffix}"
 
 
-def _run(spec: importing.ImportSpec, stream, filename: str, *, dry_run: bool):
+def _run(spec, stream, filename: str, *, dry_run: bool):
     try:
+        if isinstance(spec, staged_import.StagedImportSpec):
+            return staged_import.run_staged_import(spec, stream, filename, dry_run=dry_run)
         return importing.run_import(spec, stream, filename, dry_run=dry_run)
     except importing.ImportFileError as error:
         flash(str(error), "danger")
         return None
 
 
-def import_page(spec: importing.ImportSpec, *, key: str, done_url: str, render: Callable, expired_url: str):
-    """Handle GET and POST of an import page. `render(form, report, token)` returns the page."""
-    form = ImportForm()
+def import_page(
+    spec, *, key: str, done_url: str, render: Callable, expired_url: str, form_class: type[ImportForm] = ImportForm
+):
+    """Handle GET and POST of an import page. `render(form, report, token)` returns the page.
+    `spec` is an ImportSpec (validated row by row) or a StagedImportSpec (streamed, set-based)."""
+    form = form_class()
     report = token = None
     if request.method == "POST" and request.form.get("token"):
         sweep_uploads()

@@ -36,6 +36,15 @@ STEPS.append(seed_pay)
 STEPS.append(seed_integrity)
 
 
+def _seed_workload(rng, on):
+    from hrapp.workload.seed import seed_workload
+
+    seed_workload(rng, on)
+
+
+STEPS.append(_seed_workload)
+
+
 def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(District.id))) == 0
 

@@ -1,0 +1,96 @@
+"""Demo data for workload (a step of `flask seed demo`): the default categories, sources and
+calendar, a year of cases through the staged import (≈400 cases per officer a year, the demo
+profile of DOMAIN.md), and a daily work record for every officer's working days. Deterministic
+through the rng passed in. Cases are seeded for at most DEMO_OFFICERS officers: a benchmark
+database of 20,000 officers brings its own cases (bench/bench_workload.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import sqlalchemy as sa
+
+from hrapp.core.staged_import import run_staged
+from hrapp.extensions import db
+from hrapp.officers.models import Officer, Posting
+from hrapp.org.models import Grid
+from hrapp.workload import services
+from hrapp.workload.calendar import UTC_OFFSET
+from hrapp.workload.generator import HEADER, generate_cases
+from hrapp.workload.importing import case_import_spec, default_source_system_id
+from hrapp.workload.models import CalendarDay, WorkRecord
+
+DEMO_OFFICERS = 2000
+CASES_PER_OFFICER_YEAR = 400
+
+
+def seed_workload(rng: random.Random, on: dt.date) -> None:
+    services.ensure_defaults()
+    postings = db.session.execute(
+        sa.select(Grid.code, Officer.employee_no, Officer.id)
+        .join(Posting, Posting.grid_id == Grid.id)
+        .join(Officer, Officer.id == Posting.officer_id)
+        .where(Posting.is_primary.is_(True), Posting.valid_on(on))
+        .order_by(Officer.employee_no)
+    ).all()
+    if not postings or len(postings) > DEMO_OFFICERS:
+        return
+    start = on - dt.timedelta(days=365)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + UTC_OFFSET
+    # A few officers close their own reports within minutes: the anomaly signals have something to show.
+    suspicious = frozenset(rng.sample(range(len(postings)), k=max(1, len(postings) // 50)))
+    rows = generate_cases(
+        [(grid, employee_no) for grid, employee_no, _id in postings],
+        CASES_PER_OFFICER_YEAR * len(postings),
+        start,
+        365,
+        seed=rng.randint(0, 10**6),
+        prefix="FT",
+        now=now,
+        suspicious=suspicious,
+    )
+    spec = case_import_spec(default_source_system_id(db.session), db.session)
+    report = run_staged(spec, _with_header(rows), dry_run=False)
+    if not report.ok:
+        raise RuntimeError(f"demo cases did not import: {report.errors[:5]}")
+    _seed_work_records(rng, [officer_id for _g, _e, officer_id in postings], start, on)
+
+
+def _with_header(rows):
+    yield HEADER
+    yield from rows
+
+
+def _seed_work_records(rng: random.Random, officer_ids: list[int], start: dt.date, end: dt.date) -> None:
+    exceptions = dict(db.session.execute(sa.select(CalendarDay.day, CalendarDay.kind)).all())
+    days = []
+    day = start
+    while day < end:
+        kind = exceptions.get(day)
+        if kind == "workday" or (kind != "holiday" and day.weekday() < 5):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    batch: list[dict] = []
+    for officer_id in officer_ids:
+        diligence = rng.uniform(0.6, 1.3)
+        for day in days:
+            if rng.random() < 0.04:  # leave, training
+                continue
+            batch.append(
+                {
+                    "officer_id": officer_id,
+                    "day": day,
+                    "population_items": int(rng.randint(0, 12) * diligence),
+                    "housing_items": int(rng.randint(0, 6) * diligence),
+                    "entity_items": rng.randint(0, 2),
+                    "facility_items": rng.randint(0, 1),
+                    "visits": int(rng.randint(0, 8) * diligence),
+                    "patrol_minutes": rng.randint(120, 300),
+                }
+            )
+            if len(batch) >= 5000:
+                db.session.execute(sa.insert(WorkRecord), batch)
+                batch = []
+    if batch:
+        db.session.execute(sa.insert(WorkRecord), batch)
