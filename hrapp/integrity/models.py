@@ -84,6 +84,14 @@ ACTION_KINDS = {
 APPEAL_OUTCOMES = {"upheld": _l("Upheld (维持)"), "changed": _l("Changed (变更)"), "revoked": _l("Revoked (撤销)")}
 EVIDENCE_KINDS = {"photo": _l("Photo"), "audio": _l("Audio"), "video": _l("Video"), "document": _l("Document")}
 AMENDMENT_SOURCES = {"correction": _l("Correction"), "appeal": _l("Appeal")}
+# Where a logged read of checks happened (the `what` of its audit row).
+READ_PLACES = {
+    "start page": _l("Integrity start page"),
+    "plan": _l("Plan page"),
+    "list": _l("List of checks"),
+    "check": _l("Check page"),
+    "edit": _l("Check form"),
+}
 
 
 class CheckPlan(Audited, TimestampMixin, db.Model):
@@ -165,8 +173,15 @@ class Check(Audited, TimestampMixin, db.Model):
         "target_type": TARGET_TYPES,
         "method": METHODS,
         "result_code": RESULT_CODES,
+        "what": READ_PLACES,
     }
     __audit_fields__ = {
+        # The details of a logged read (see views._log_check_read) and of an export.
+        "what": _l("Read on"),
+        "numbers": _l("Checks shown"),
+        "checks": _l("Checks exported"),
+        "start": _l("From"),
+        "end": _l("Until"),
         "number": _l("Number"),
         "plan_id": _l("Plan"),
         "status": _l("Status"),
@@ -380,6 +395,7 @@ class Evidence(Audited, db.Model):
         "kind": _l("Evidence kind"),
         "size": _l("Size"),
         "sha256": _l("SHA-256"),
+        "check": _l("Check"),  # the check number, in the audit row of a download
         "uploaded_by_id": _l("Uploaded by"),
         "uploaded_at": _l("Uploaded at"),
     }

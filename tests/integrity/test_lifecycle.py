@@ -290,6 +290,33 @@ def test_the_integrity_trail_reads_in_chinese_with_codes_by_their_labels(app):
     assert models.Finding.__audit_choices__["severity"] is models.SEVERITIES
 
 
+def test_a_logged_read_of_a_check_reads_by_its_labels_in_the_trail(app, world):
+    from flask_babel import force_locale
+
+    from hrapp.core.audit import log_read
+    from hrapp.core.audit_display import present
+
+    check = helpers.draft_check(world)
+    log_read("integrity_checks", check.id, detail={"number": check.number, "what": "edit"}, actor=world.inspector)
+    db.session.flush()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "read")).one()
+    with app.test_request_context():
+        with force_locale("en"):
+            [line] = present([event])
+            assert [(change.label, change.after) for change in line.changes] == [
+                ("Number", check.number),
+                ("Read on", "Check form"),
+            ]
+            assert line.record_label == "Integrity check" and line.record_title == check.number
+            assert line.record_url == f"/integrity/checks/{check.id}"
+        with force_locale("zh"):
+            [line] = present([event])
+            assert [(change.label, change.after) for change in line.changes] == [
+                ("编号", check.number),
+                ("查看位置", "检查填报表"),
+            ]
+
+
 def test_the_background_autosave_stores_the_draft_and_refuses_a_stale_version(app, world, as_role):
     check = helpers.draft_check(world)
     db.session.commit()
