@@ -222,9 +222,13 @@ def _line(event: AuditEvent, model: type | None, titles: _Titles) -> AuditLine:
             else:
                 changes.append(FieldChange(label, before, after))
         else:
-            # Details of a logged read: {"field": "id_number"} reads as the field's label.
-            shown = _field_label(model, values) if isinstance(values, str) else _format(model, key, values, titles)
-            changes.append(FieldChange(_detail_label(key), None, shown))
+            # Details of a logged read: {"field": "id_number"} reads as the field's label; other
+            # details by the labels and choices the model declares for them, like its columns.
+            if key == "field" and isinstance(values, str):
+                shown = _field_label(model, values)
+            else:
+                shown = _format(model, key, values, titles)
+            changes.append(FieldChange(_detail_label(model, key), None, shown))
     return AuditLine(
         event=event,
         record_label=record_label(event.entity),
@@ -235,5 +239,5 @@ def _line(event: AuditEvent, model: type | None, titles: _Titles) -> AuditLine:
     )
 
 
-def _detail_label(key: str) -> str:
-    return {"field": _("Field")}.get(key, key)
+def _detail_label(model: type | None, key: str) -> str:
+    return _("Field") if key == "field" else _field_label(model, key)

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from hrapp.certification.models import SEVERITIES
-from hrapp.core.audit import Audited
+from hrapp.core.audit import Audited, list_page, record_page
 from hrapp.core.db import TimestampMixin, utcnow
 from hrapp.extensions import db
 
@@ -83,137 +83,34 @@ ACTION_KINDS = {
 }
 APPEAL_OUTCOMES = {"upheld": _l("Upheld (维持)"), "changed": _l("Changed (变更)"), "revoked": _l("Revoked (撤销)")}
 EVIDENCE_KINDS = {"photo": _l("Photo"), "audio": _l("Audio"), "video": _l("Video"), "document": _l("Document")}
-
-# Chinese labels of every audited field, for the audit-trail presentation.
-AUDIT_LABELS_ZH = {
-    "integrity_plans": {
-        "name": "计划名称",
-        "period_start": "开始日期",
-        "period_end": "结束日期",
-        "mode": "方式",
-        "scope_kind": "范围类型",
-        "scope": "范围",
-        "lead_unit": "牵头单位",
-        "created_by_id": "创建人",
-        "note": "备注",
-    },
-    "integrity_checklist_templates": {
-        "target_type": "对象类型",
-        "version": "版本",
-        "items": "检查项",
-        "active": "启用",
-    },
-    "integrity_checks": {
-        "number": "编号",
-        "plan_id": "计划",
-        "status": "状态",
-        "target_type": "对象类型",
-        "target_officer_id": "对象网格员",
-        "target_label": "对象名称",
-        "street_id": "街道",
-        "place": "地点",
-        "started_at": "开始时间",
-        "ended_at": "结束时间",
-        "method": "方式方法",
-        "template_id": "检查清单",
-        "checklist": "检查结果",
-        "notes": "记录",
-        "result_code": "处理结果",
-        "draw_id": "抽签",
-        "outside_draw_reason": "抽签外原因",
-        "created_by_id": "创建人",
-        "submitted_at": "提交时间",
-        "submitted_by_id": "提交人",
-        "closed_at": "办结时间",
-        "closed_by_id": "办结人",
-        "version": "版本号",
-    },
-    "integrity_check_inspectors": {
-        "check_id": "检查",
-        "user_id": "督查员",
-        "no_conflict": "无利益冲突声明",
-        "declared_at": "声明时间",
-    },
-    "integrity_findings": {
-        "check_id": "检查",
-        "code": "问题代码",
-        "severity": "严重程度",
-        "deduction": "扣分",
-        "description": "问题描述",
-        "found_on": "发现日期",
-        "amends_id": "更正对象",
-        "amendment_id": "更正记录",
-        "withdrawn": "已撤销",
-    },
-    "integrity_finding_officers": {"finding_id": "问题", "officer_id": "责任人"},
-    "integrity_amendments": {
-        "check_id": "检查",
-        "reason": "更正原因",
-        "changes": "更正内容",
-        "source": "来源",
-        "created_by_id": "更正人",
-        "created_at": "更正时间",
-    },
-    "integrity_evidence": {
-        "check_id": "检查",
-        "original_name": "原文件名",
-        "stored_name": "存储名",
-        "content_type": "文件类型",
-        "kind": "证据类别",
-        "size": "大小",
-        "sha256": "SHA-256",
-        "uploaded_by_id": "上传人",
-        "uploaded_at": "上传时间",
-    },
-    "integrity_rectifications": {
-        "check_id": "检查",
-        "notice_no": "整改通知书编号",
-        "owner_officer_id": "整改责任人",
-        "owner_unit": "责任单位",
-        "deadline": "整改期限",
-        "status": "整改状态",
-        "reinspection_check_id": "复查检查",
-        "completed_on": "完成日期",
-        "note": "备注",
-    },
-    "integrity_actions": {
-        "check_id": "检查",
-        "officer_id": "被问责人",
-        "kind": "问责方式",
-        "decision_no": "决定文号",
-        "decided_on": "决定日期",
-        "note": "备注",
-    },
-    "integrity_appeals": {
-        "check_id": "检查",
-        "officer_id": "申诉人",
-        "filed_by_id": "提交账号",
-        "filed_at": "申诉时间",
-        "reason": "申诉理由",
-        "outcome": "申诉结果",
-        "decision_note": "处理意见",
-        "decided_by_id": "处理人",
-        "decided_at": "处理时间",
-        "amendment_id": "更正记录",
-    },
-    "integrity_draws": {
-        "period_start": "开始日期",
-        "period_end": "结束日期",
-        "seed": "随机种子",
-        "random_count": "随机抽取数",
-        "weighted_count": "风险加权数",
-        "street_id": "街道",
-        "pool": "候选池",
-        "weights": "权重",
-        "picks": "抽中对象",
-        "run_by_id": "执行人",
-        "run_at": "抽签时间",
-    },
+AMENDMENT_SOURCES = {"correction": _l("Correction"), "appeal": _l("Appeal")}
+# Where a logged read of checks happened (the `what` of its audit row).
+READ_PLACES = {
+    "start page": _l("Integrity start page"),
+    "plan": _l("Plan page"),
+    "list": _l("List of checks"),
+    "check": _l("Check page"),
+    "edit": _l("Check form"),
 }
 
 
 class CheckPlan(Audited, TimestampMixin, db.Model):
     __tablename__ = "integrity_plans"
+    __audit_label__ = _l("Check plan")
+    __audit_title__ = "name"
+    __audit_link__ = record_page("integrity.plan_detail", "plan_id")
+    __audit_choices__ = {"mode": MODES, "scope_kind": SCOPE_KINDS}
+    __audit_fields__ = {
+        "name": _l("Plan name"),
+        "period_start": _l("Start date"),
+        "period_end": _l("End date"),
+        "mode": _l("Mode"),
+        "scope_kind": _l("Scope type"),
+        "scope": _l("Scope"),
+        "lead_unit": _l("Lead unit"),
+        "created_by_id": _l("Created by"),
+        "note": _l("Note"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
@@ -242,6 +139,16 @@ class ChecklistTemplate(Audited, TimestampMixin, db.Model):
     """A versioned checklist per target type; a check keeps the version it was filled against."""
 
     __tablename__ = "integrity_checklist_templates"
+    __audit_label__ = _l("Checklist")
+    __audit_title__ = "audit_title"
+    __audit_link__ = list_page("integrity.checklists")
+    __audit_choices__ = {"target_type": TARGET_TYPES}
+    __audit_fields__ = {
+        "target_type": _l("Target type"),
+        "version": _l("Version"),
+        "items": _l("Checklist items"),
+        "active": _l("Active"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_type: Mapped[str] = mapped_column(sa.String(10))
@@ -251,9 +158,54 @@ class ChecklistTemplate(Audited, TimestampMixin, db.Model):
 
     __table_args__ = (sa.UniqueConstraint("target_type", "version", name="uq_integrity_checklist_templates_version"),)
 
+    @property
+    def audit_title(self) -> str:
+        return f"{TARGET_TYPES.get(self.target_type, self.target_type)} v{self.version}"
+
 
 class Check(Audited, TimestampMixin, db.Model):
     __tablename__ = "integrity_checks"
+    __audit_label__ = _l("Integrity check")
+    __audit_title__ = "number"
+    __audit_link__ = record_page("integrity.check_detail", "check_id")
+    __audit_choices__ = {
+        "status": CHECK_STATUSES,
+        "target_type": TARGET_TYPES,
+        "method": METHODS,
+        "result_code": RESULT_CODES,
+        "what": READ_PLACES,
+    }
+    __audit_fields__ = {
+        # The details of a logged read (see views._log_check_read) and of an export.
+        "what": _l("Read on"),
+        "numbers": _l("Checks shown"),
+        "checks": _l("Checks exported"),
+        "start": _l("From"),
+        "end": _l("Until"),
+        "number": _l("Number"),
+        "plan_id": _l("Plan"),
+        "status": _l("Status"),
+        "target_type": _l("Target type"),
+        "target_officer_id": _l("Target officer"),
+        "target_label": _l("Target name"),
+        "street_id": _l("Street"),
+        "place": _l("Place"),
+        "started_at": _l("Started at"),
+        "ended_at": _l("Ended at"),
+        "method": _l("Check method"),
+        "template_id": _l("Checklist"),
+        "checklist": _l("Checklist answers"),
+        "notes": _l("Check notes"),
+        "result_code": _l("Handling result"),
+        "draw_id": _l("Draw"),
+        "outside_draw_reason": _l("Reason outside the draw"),
+        "created_by_id": _l("Created by"),
+        "submitted_at": _l("Submitted at"),
+        "submitted_by_id": _l("Submitted by"),
+        "closed_at": _l("Closed at"),
+        "closed_by_id": _l("Closed by"),
+        "version": _l("Revision"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(30), unique=True)
@@ -323,6 +275,16 @@ class CheckInspector(Audited, db.Model):
     """An inspector on a check; each declares, themself, no conflict of interest with the target."""
 
     __tablename__ = "integrity_check_inspectors"
+    # The records of a check (inspectors, findings, evidence, amendments, actions) are shown on its
+    # page; their trail names them but links only to records with a page of their own.
+    __audit_label__ = _l("Check inspector")
+    __audit_title__ = "user.username"
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "user_id": _l("Inspector"),
+        "no_conflict": _l("No-conflict declaration"),
+        "declared_at": _l("Declared at"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -346,6 +308,23 @@ finding_officers = sa.Table(
 
 class Finding(Audited, TimestampMixin, db.Model):
     __tablename__ = "integrity_findings"
+    __audit_label__ = _l("Check finding")
+    __audit_title__ = "code_label"
+    __audit_choices__ = {
+        "code": {code: label for code, (label, _severity, _points) in FINDING_CODES.items()},
+        "severity": SEVERITIES,
+    }
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "code": _l("Finding code"),
+        "severity": _l("Severity"),
+        "deduction": _l("Deduction"),
+        "description": _l("Finding description"),
+        "found_on": _l("Found on"),
+        "amends_id": _l("Amends"),
+        "amendment_id": _l("Amendment record"),
+        "withdrawn": _l("Withdrawn"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -381,6 +360,15 @@ class Amendment(Audited, db.Model):
     """A correction after submission: what changed (before → after), by whom, when and why."""
 
     __tablename__ = "integrity_amendments"
+    __audit_label__ = _l("Amendment")
+    __audit_choices__ = {"source": AMENDMENT_SOURCES}
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "reason": _l("Amendment reason"),
+        "changes": _l("Amended content"),
+        "source": _l("Source"),
+        "created_by_id": _l("Amended by"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -396,6 +384,21 @@ class Amendment(Audited, db.Model):
 
 class Evidence(Audited, db.Model):
     __tablename__ = "integrity_evidence"
+    __audit_label__ = _l("Check evidence")
+    __audit_title__ = "original_name"
+    __audit_choices__ = {"kind": EVIDENCE_KINDS}
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "original_name": _l("Original file name"),
+        "stored_name": _l("Stored name"),
+        "content_type": _l("File type"),
+        "kind": _l("Evidence kind"),
+        "size": _l("Size"),
+        "sha256": _l("SHA-256"),
+        "check": _l("Check"),  # the check number, in the audit row of a download
+        "uploaded_by_id": _l("Uploaded by"),
+        "uploaded_at": _l("Uploaded at"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -417,6 +420,21 @@ class Evidence(Audited, db.Model):
 
 class Rectification(Audited, TimestampMixin, db.Model):
     __tablename__ = "integrity_rectifications"
+    __audit_label__ = _l("Rectification")
+    __audit_title__ = "notice_no"
+    __audit_link__ = record_page("integrity.rectification_update", "rectification_id")
+    __audit_choices__ = {"status": RECTIFICATION_STATUSES}
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "notice_no": _l("Rectification notice number"),
+        "owner_officer_id": _l("Officer responsible for rectification"),
+        "owner_unit": _l("Responsible unit"),
+        "deadline": _l("Rectification deadline"),
+        "status": _l("Rectification status"),
+        "reinspection_check_id": _l("Re-inspection check"),
+        "completed_on": _l("Completed on"),
+        "note": _l("Note"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -446,6 +464,17 @@ class Rectification(Audited, TimestampMixin, db.Model):
 
 class AccountabilityAction(Audited, TimestampMixin, db.Model):
     __tablename__ = "integrity_actions"
+    __audit_label__ = _l("Accountability action")
+    __audit_title__ = "decision_no"
+    __audit_choices__ = {"kind": ACTION_KINDS}
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "officer_id": _l("Officer held accountable"),
+        "kind": _l("Accountability type"),
+        "decision_no": _l("Decision number"),
+        "decided_on": _l("Decision date"),
+        "note": _l("Note"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -467,6 +496,21 @@ class Appeal(Audited, TimestampMixin, db.Model):
     """An appeal (申诉) by the officer concerned against a closed check's findings."""
 
     __tablename__ = "integrity_appeals"
+    __audit_label__ = _l("Appeal")
+    __audit_link__ = record_page("integrity.appeal_decide", "appeal_id")
+    __audit_choices__ = {"outcome": APPEAL_OUTCOMES}
+    __audit_fields__ = {
+        "check_id": _l("Check"),
+        "officer_id": _l("Appellant"),
+        "filed_by_id": _l("Filed by account"),
+        "filed_at": _l("Appeal time"),
+        "reason": _l("Appeal reason"),
+        "outcome": _l("Appeal outcome"),
+        "decision_note": _l("Handling opinion"),
+        "decided_by_id": _l("Handled by"),
+        "decided_at": _l("Handled at"),
+        "amendment_id": _l("Amendment record"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(sa.ForeignKey("integrity_checks.id"), index=True)
@@ -496,6 +540,21 @@ class Draw(Audited, db.Model):
     """A risk-based draw of targets, reproducible from what it stores: seed, pool and weights."""
 
     __tablename__ = "integrity_draws"
+    __audit_label__ = _l("Risk-based draw")
+    __audit_link__ = record_page("integrity.draw_detail", "draw_id")
+    __audit_fields__ = {
+        "period_start": _l("Start date"),
+        "period_end": _l("End date"),
+        "seed": _l("Random seed"),
+        "random_count": _l("Random picks"),
+        "weighted_count": _l("Risk-weighted picks"),
+        "street_id": _l("Street"),
+        "pool": _l("Candidate pool"),
+        "weights": _l("Weights"),
+        "picks": _l("Drawn targets"),
+        "run_by_id": _l("Run by"),
+        "run_at": _l("Drawn at"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_start: Mapped[dt.date]

@@ -243,7 +243,8 @@ def check_new(plan_id: int):
         if ok:
             flash(_("Check %(number)s saved as a draft.", number=check.number), "success")
             return redirect(url_for("integrity.check_edit", check_id=check.id))
-    template = services.active_template(form.target_type.data or "officer")
+    chosen = form.target_type.data if form.target_type.data in TARGET_TYPES else "officer"
+    template = services.active_template(chosen)
     return render_template("integrity/check_form.html", form=form, plan=plan, check=None, template=template, answers={})
 
 

@@ -189,7 +189,6 @@ def test_every_read_of_a_check_is_logged_and_admins_read_the_log(app, world, as_
 
 def test_certification_candidates_do_not_reveal_an_open_check(app, world):
     """HR's candidates page counts closed findings only: an open 重大 finding must not show."""
-    from hrapp.certification import rules
 
     check = helpers.submitted_check(world, code="F06", severity=4)
     source = db.session.execute(queries.findings_source()).all()
@@ -199,7 +198,9 @@ def test_certification_candidates_do_not_reveal_an_open_check(app, world):
     services.close_check(check, world.inspector)
     source = db.session.execute(queries.findings_source()).all()
     assert [(row.officer_id, row.severity) for row in source] == [(world.officer.id, 4)]
-    assert rules.INTEGRITY_FINDINGS_SOURCE is queries.findings_source
+    from hrapp.certification.rules import evidence
+
+    assert evidence.INTEGRITY_FINDINGS_SOURCE is queries.findings_source
 
 
 def test_a_list_read_is_logged_with_the_checks_it_showed(app, world, as_role):

@@ -273,21 +273,48 @@ def test_the_phone_form_saves_a_draft_and_submits_it(app, world, as_role, client
     assert check.status == "submitted", response.get_data(as_text=True)[:500]
 
 
-def test_every_audited_integrity_field_has_a_chinese_label():
-    from hrapp.core.audit import Audited
+def test_the_integrity_trail_reads_in_chinese_with_codes_by_their_labels(app):
+    from flask_babel import force_locale
+
+    from hrapp.core.audit_display import audited_models, missing_labels
     from hrapp.integrity import models
 
-    audited = [
-        cls
-        for cls in vars(models).values()
-        if isinstance(cls, type) and issubclass(cls, Audited) and cls is not Audited
-    ]
-    assert len(audited) >= 10
-    for cls in audited:
-        labels = models.AUDIT_LABELS_ZH[cls.__tablename__]
-        columns = {column.key for column in sa.inspect(cls).column_attrs} - {"id", "created_at", "updated_at"}
-        assert columns <= set(labels), (cls.__tablename__, columns - set(labels))
-    assert set(models.AUDIT_LABELS_ZH["integrity_finding_officers"]) == {"finding_id", "officer_id"}
+    integrity = {table: model for table, model in audited_models().items() if table.startswith("integrity_")}
+    assert len(integrity) == 11
+    assert [entry for entry in missing_labels() if entry.startswith("integrity_")] == []
+    with app.test_request_context(), force_locale("zh"):
+        assert str(models.Check.__audit_label__) == "明察暗访检查"
+        assert str(models.Check.__audit_fields__["result_code"]) == "处理结果"
+        assert str(models.Rectification.__audit_fields__["notice_no"]) == "整改通知书编号"
+        assert str(models.Finding.__audit_choices__["code"]["F06"]).startswith("F06")
+    assert models.Finding.__audit_choices__["severity"] is models.SEVERITIES
+
+
+def test_a_logged_read_of_a_check_reads_by_its_labels_in_the_trail(app, world):
+    from flask_babel import force_locale
+
+    from hrapp.core.audit import log_read
+    from hrapp.core.audit_display import present
+
+    check = helpers.draft_check(world)
+    log_read("integrity_checks", check.id, detail={"number": check.number, "what": "edit"}, actor=world.inspector)
+    db.session.flush()
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "read")).one()
+    with app.test_request_context():
+        with force_locale("en"):
+            [line] = present([event])
+            assert [(change.label, change.after) for change in line.changes] == [
+                ("Number", check.number),
+                ("Read on", "Check form"),
+            ]
+            assert line.record_label == "Integrity check" and line.record_title == check.number
+            assert line.record_url == f"/integrity/checks/{check.id}"
+        with force_locale("zh"):
+            [line] = present([event])
+            assert [(change.label, change.after) for change in line.changes] == [
+                ("编号", check.number),
+                ("查看位置", "检查填报表"),
+            ]
 
 
 def test_the_background_autosave_stores_the_draft_and_refuses_a_stale_version(app, world, as_role):
