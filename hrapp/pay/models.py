@@ -44,7 +44,7 @@ class PayScale(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     __audit_title__ = "title"
     __audit_link__ = record_page("pay.scale_detail", "scale_id")
     __audit_choices__ = {"status": VERSION_STATUSES}
-    __audit_fields__ = {**_VERSION_FIELDS, "name": _l("Name"), "based_on_id": _l("Based on version")}
+    __audit_fields__ = {**_VERSION_FIELDS, "name": _l("Scale name"), "based_on_id": _l("Based on version")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
