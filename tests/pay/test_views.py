@@ -256,3 +256,23 @@ def test_the_funding_export_keeps_an_overspend_numeric(world, as_role):
     variance = sheet.cell(row=row, column=5)
     assert variance.data_type == "n" and variance.value < 0
     assert sheet.cell(row=row, column=2).value == 2 and sheet.cell(row=row, column=2).data_type == "n"
+
+
+def test_dates_beyond_the_pay_years_are_ignored_or_refused(world, as_role):
+    """A date argument far out (year 1, year 9999) must not reach date arithmetic that overflows."""
+    _paid_world(world)
+    client = as_role("admin")
+    for url in (
+        f"/pay/officers/{world.officer.id}?on=0001-01-01",
+        f"/pay/officers/{world.officer.id}?on=9999-12-31",
+        "/pay/scales?on=0001-01-01",
+        "/pay/scales?on=9999-12-31",
+        "/pay/?month=9999-12",
+        "/pay/roster.xlsx?month=0001-01",
+    ):
+        assert client.get(url).status_code == 200, url
+    for month in ("0001-01", "1999-12", "9999-12"):
+        response = client.post("/pay/close", data={"month": month}, follow_redirects=True)
+        assert response.status_code == 200
+        assert "2000" in response.get_data(as_text=True) and "2100" in response.get_data(as_text=True), month
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PayMonth)) == 0, month
