@@ -30,6 +30,8 @@ from hrapp.org.models import Grid
 from hrapp.pay.models import AllowanceRuleSet, PayScale, PayScaleCell
 from hrapp.pay.sources import certificates, valid_certificate_count
 
+# The years pay and funding are kept for: a month, a standard or an allocation outside them is refused.
+FIRST_PAY_YEAR, LAST_PAY_YEAR = 2000, 2100
 COMPONENTS = ("base", "seniority", "certificate", "difficulty", "performance")
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from hrapp.core.forms import Form
 
 
 def _optional_int(value):
@@ -13,7 +14,7 @@ def _optional_int(value):
         return None
 
 
-class ScaleDraftForm(FlaskForm):
+class ScaleDraftForm(Form):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=80)])
     document_no = StringField(_l("Approval document number"), validators=[Optional(), Length(max=60)])
@@ -26,7 +27,7 @@ class ScaleDraftForm(FlaskForm):
     submit = SubmitField(_l("Start draft"))
 
 
-class ScaleEditForm(FlaskForm):
+class ScaleEditForm(Form):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=80)])
     document_no = StringField(_l("Approval document number"), validators=[Optional(), Length(max=60)])
@@ -34,16 +35,16 @@ class ScaleEditForm(FlaskForm):
     submit = SubmitField(_l("Save draft"))
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     document_no = StringField(_l("Approval document number"), validators=[Optional(), Length(max=60)])
     submit = SubmitField(_l("Approve and lock"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     submit = SubmitField(_l("Confirm"))
 
 
-class RuleDraftForm(FlaskForm):
+class RuleDraftForm(Form):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     document_no = StringField(_l("Approval document number"), validators=[Optional(), Length(max=60)])
     submit = SubmitField(_l("Start draft"))
@@ -57,7 +58,7 @@ def _coefficient_field(label):
     return DecimalField(label, places=2, validators=[InputRequired(), NumberRange(min=0, max=9.99)])
 
 
-class RuleEditForm(FlaskForm):
+class RuleEditForm(Form):
     effective_from = DateField(_l("Effective from"), validators=[DataRequired()])
     document_no = StringField(_l("Approval document number"), validators=[Optional(), Length(max=60)])
     seniority_per_year = _money_field(_l("Seniority allowance per year of service"))
@@ -80,12 +81,12 @@ class RuleEditForm(FlaskForm):
     submit = SubmitField(_l("Save draft"))
 
 
-class CloseMonthForm(FlaskForm):
+class CloseMonthForm(Form):
     month = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Close this month"))
 
 
-class StandardForm(FlaskForm):
+class StandardForm(Form):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     amount_per_officer = DecimalField(
         _l("Yuan per officer per year"), places=2, validators=[InputRequired(), NumberRange(min=0.01, max=9999999)]
@@ -95,7 +96,7 @@ class StandardForm(FlaskForm):
     submit = SubmitField(_l("Save standard"))
 
 
-class WhatIfForm(FlaskForm):
+class WhatIfForm(Form):
     class Meta:
         csrf = False  # a GET form: it changes nothing
 

@@ -11,71 +11,28 @@ import datetime as dt
 import decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrapp.core.audit import Audited
+from hrapp.core.audit import Audited, list_page, record_page
 from hrapp.core.db import EffectiveDatedMixin, TimestampMixin, utcnow
 from hrapp.core.money import Money
 from hrapp.extensions import db
 
 VERSION_STATUSES = {"draft": _l("Draft"), "approved": _l("Approved (locked)")}
 
-# Labels of every audited field, for the audit trail's presentation.
-AUDIT_LABELS = {
-    "pay_scales": {
-        "version": "版本",
-        "name": "名称",
-        "effective_from": "生效日期",
-        "effective_to": "失效日期",
-        "document_no": "批准文号",
-        "status": "状态",
-        "based_on_id": "来源版本",
-        "note": "备注",
-        "created_by_id": "创建人",
-        "approved_by_id": "批准人",
-        "approved_at": "批准时间",
-    },
-    "pay_scale_cells": {"scale_id": "工资标准版本", "tier_id": "等级", "step": "档次", "monthly_base": "月基本工资"},
-    "allowance_rule_sets": {
-        "version": "版本",
-        "effective_from": "生效日期",
-        "effective_to": "失效日期",
-        "document_no": "批准文号",
-        "status": "状态",
-        "seniority_per_year": "工龄津贴（每年）",
-        "seniority_max_years": "工龄计算上限（年）",
-        "certificate_amount": "技能证书津贴（每证）",
-        "certificate_max_count": "证书计算上限（个）",
-        "difficulty_residential": "网格难度津贴（住宅区）",
-        "difficulty_commercial": "网格难度津贴（商业区）",
-        "difficulty_urban_village": "网格难度津贴（城中村）",
-        "difficulty_special": "网格难度津贴（特殊区域）",
-        "performance_pool_share": "绩效工资（每人每月份额）",
-        "coefficient_excellent": "优秀系数",
-        "coefficient_qualified": "合格系数",
-        "coefficient_basic": "基本合格系数",
-        "coefficient_unqualified": "不合格系数",
-        "coefficient_none": "无年度结果系数",
-        "note": "备注",
-        "created_by_id": "创建人",
-        "approved_by_id": "批准人",
-        "approved_at": "批准时间",
-    },
-    "pay_months": {
-        "month": "月份",
-        "closed_at": "关账时间",
-        "closed_by_id": "关账人",
-        "line_count": "人数",
-        "total": "合计",
-    },
-    "funding_standards": {
-        "year": "年度",
-        "amount_per_officer": "每人每年经费标准",
-        "document_no": "文号",
-        "note": "备注",
-    },
-    "funding_allocations": {"street_id": "街道", "year": "年度", "budgeted_headcount": "预算编制人数", "note": "备注"},
+# Field labels shared by the two kinds of versions, for the audit trail.
+_VERSION_FIELDS = {
+    "version": _l("Version"),
+    "effective_from": _l("Effective from"),
+    "effective_to": _l("Effective until"),
+    "document_no": _l("Approval document number"),
+    "status": _l("Status"),
+    "note": _l("Note"),
+    "created_by_id": _l("Created by"),
+    "approved_by_id": _l("Approved by"),
+    "approved_at": _l("Approved at"),
 }
 
 
@@ -83,6 +40,11 @@ class PayScale(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     """One version of the pay scale. Approved versions never overlap; a draft has no end date."""
 
     __tablename__ = "pay_scales"
+    __audit_label__ = _l("Pay scale")
+    __audit_title__ = "title"
+    __audit_link__ = record_page("pay.scale_detail", "scale_id")
+    __audit_choices__ = {"status": VERSION_STATUSES}
+    __audit_fields__ = {**_VERSION_FIELDS, "name": _l("Scale name"), "based_on_id": _l("Based on version")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
@@ -111,9 +73,23 @@ class PayScale(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     def status_label(self) -> str:
         return str(VERSION_STATUSES.get(self.status, self.status))
 
+    @property
+    def title(self) -> str:
+        title = _("Version %(version)s", version=self.version)
+        return f"{title} {self.name}" if self.name else title
+
 
 class PayScaleCell(Audited, db.Model):
     __tablename__ = "pay_scale_cells"
+    __audit_label__ = _l("Pay scale amount")
+    __audit_title__ = "title"
+    __audit_link__ = list_page("pay.scales")
+    __audit_fields__ = {
+        "scale_id": _l("Pay scale"),
+        "tier_id": _l("Tier"),
+        "step": _l("Step"),
+        "monthly_base": _l("Monthly base pay"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scale_id: Mapped[int] = mapped_column(sa.ForeignKey("pay_scales.id"), index=True)
@@ -122,12 +98,17 @@ class PayScaleCell(Audited, db.Model):
     monthly_base: Mapped[decimal.Decimal] = mapped_column(Money)
 
     scale = relationship("PayScale", back_populates="cells")
+    tier = relationship("Tier", lazy="joined")
 
     __table_args__ = (
         sa.UniqueConstraint("scale_id", "tier_id", "step"),
         sa.CheckConstraint("step >= 1 AND step <= 8", name="step"),
         sa.CheckConstraint("monthly_base >= 0", name="monthly_base"),
     )
+
+    @property
+    def title(self) -> str:
+        return _("%(tier)s, step %(step)s", tier=self.tier.label, step=self.step)
 
 
 class AllowanceRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
@@ -136,6 +117,27 @@ class AllowanceRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     by grid type, and performance pay = monthly pool share × the grade coefficient."""
 
     __tablename__ = "allowance_rule_sets"
+    __audit_label__ = _l("Allowance rules")
+    __audit_title__ = "title"
+    __audit_link__ = list_page("pay.rules")
+    __audit_choices__ = {"status": VERSION_STATUSES}
+    __audit_fields__ = {
+        **_VERSION_FIELDS,
+        "seniority_per_year": _l("Seniority allowance per year of service"),
+        "seniority_max_years": _l("Years counted at most"),
+        "certificate_amount": _l("Skill certificate allowance per certificate"),
+        "certificate_max_count": _l("Certificates counted at most"),
+        "difficulty_residential": _l("Grid difficulty: residential"),
+        "difficulty_commercial": _l("Grid difficulty: commercial"),
+        "difficulty_urban_village": _l("Grid difficulty: urban village"),
+        "difficulty_special": _l("Grid difficulty: special"),
+        "performance_pool_share": _l("Performance pool share per officer and month"),
+        "coefficient_excellent": _l("Coefficient: excellent (优秀)"),
+        "coefficient_qualified": _l("Coefficient: qualified (合格)"),
+        "coefficient_basic": _l("Coefficient: basically qualified (基本合格)"),
+        "coefficient_unqualified": _l("Coefficient: unqualified (不合格)"),
+        "coefficient_none": _l("Coefficient: no annual result yet"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
@@ -183,11 +185,25 @@ class AllowanceRuleSet(Audited, EffectiveDatedMixin, TimestampMixin, db.Model):
     def status_label(self) -> str:
         return str(VERSION_STATUSES.get(self.status, self.status))
 
+    @property
+    def title(self) -> str:
+        return _("Version %(version)s", version=self.version)
+
 
 class PayMonth(Audited, db.Model):
     """A closed month: its roster is frozen in PayRosterLine rows (who closed it, when)."""
 
     __tablename__ = "pay_months"
+    __audit_label__ = _l("Closed pay month")
+    __audit_title__ = "title"
+    __audit_link__ = list_page("pay.roster")
+    __audit_fields__ = {
+        "month": _l("Month"),
+        "closed_at": _l("Closed at"),
+        "closed_by_id": _l("Closed by"),
+        "line_count": _l("Officers paid"),
+        "total": _l("Total"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[dt.date] = mapped_column(unique=True)  # the first day of the month
@@ -197,6 +213,10 @@ class PayMonth(Audited, db.Model):
     total: Mapped[decimal.Decimal] = mapped_column(Money, default=decimal.Decimal("0.00"))
 
     closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+    @property
+    def title(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 class PayRosterLine(db.Model):
@@ -226,6 +246,15 @@ class FundingStandard(Audited, TimestampMixin, db.Model):
     """The annual funding standard per officer (年度经费核拨标准) of one year."""
 
     __tablename__ = "funding_standards"
+    __audit_label__ = _l("Funding standard")
+    __audit_title__ = "year"
+    __audit_link__ = list_page("pay.funding")
+    __audit_fields__ = {
+        "year": _l("Year"),
+        "amount_per_officer": _l("Yuan per officer per year"),
+        "document_no": _l("Document number"),
+        "note": _l("Note"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
@@ -240,6 +269,15 @@ class FundingAllocation(Audited, TimestampMixin, db.Model):
     """A street's budgeted headcount for a year; the allocation is headcount × the year's standard."""
 
     __tablename__ = "funding_allocations"
+    __audit_label__ = _l("Funding allocation")
+    __audit_title__ = "title"
+    __audit_link__ = list_page("pay.funding")
+    __audit_fields__ = {
+        "street_id": _l("Street"),
+        "year": _l("Year"),
+        "budgeted_headcount": _l("Budgeted headcount"),
+        "note": _l("Note"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(sa.ForeignKey("streets.id"), index=True)
@@ -253,3 +291,7 @@ class FundingAllocation(Audited, TimestampMixin, db.Model):
         sa.UniqueConstraint("street_id", "year"),
         sa.CheckConstraint("budgeted_headcount >= 0", name="headcount"),
     )
+
+    @property
+    def title(self) -> str:
+        return f"{self.street.name} {self.year}"

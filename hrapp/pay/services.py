@@ -303,6 +303,10 @@ def close_month(month: dt.date, *, acting, on: dt.date, with_adjustments: bool =
     nothing changed since they closed (the demo seed closing months in a row)."""
     _require_admin(acting)
     month = calc.month_start(month)
+    if not calc.FIRST_PAY_YEAR <= month.year <= calc.LAST_PAY_YEAR:
+        raise DomainError(
+            _("Choose a month between %(first)d and %(last)d.", first=calc.FIRST_PAY_YEAR, last=calc.LAST_PAY_YEAR)
+        )
     if month > calc.month_start(on):
         raise DomainError(_("A month that has not begun cannot be closed."))
     last = last_closed_month()
@@ -344,7 +348,7 @@ def close_month(month: dt.date, *, acting, on: dt.date, with_adjustments: bool =
 
 def save_standard(year: int, amount, *, acting, document_no: str = "", note: str = "") -> FundingStandard:
     _require_district_hr(acting)
-    if not 2000 <= year <= 2100:
+    if not calc.FIRST_PAY_YEAR <= year <= calc.LAST_PAY_YEAR:
         raise DomainError(_("Enter a year between 2000 and 2100."), field="year")
     value = _money(amount, "amount_per_officer")
     if value <= 0:

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from hrapp.core import importing
 from hrapp.core.db import today, utcnow
-from hrapp.core.forms import commit_or_refuse, select_choices
+from hrapp.core.forms import EARLIEST_DATE, LATEST_DATE, commit_or_refuse, select_choices
 from hrapp.core.i18n import local_time
 from hrapp.core.import_page import spreadsheet_response
 from hrapp.core.permissions import STAFF, Role, has_role, role_required
@@ -64,7 +64,17 @@ def _month_arg() -> dt.date:
         month = dt.datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
         return calc.month_start(today())
-    return month if 2000 <= month.year <= 2100 else calc.month_start(today())
+    return month if calc.FIRST_PAY_YEAR <= month.year <= calc.LAST_PAY_YEAR else calc.month_start(today())
+
+
+def _date_arg(name: str) -> dt.date | None:
+    """A date query parameter within the dates the forms accept, else None: pay arithmetic goes a
+    month or a day beyond it, which must not leave what a date can hold."""
+    try:
+        value = dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if EARLIEST_DATE <= value <= LATEST_DATE else None
 
 
 def _street_arg() -> int | None:
@@ -201,10 +211,7 @@ def officer_pay(officer_id: int):
     officer = officer_queries.visible_officer_or_404(current_user, officer_id)
     if not queries.can_see_pay_of(current_user, officer):
         abort(404)
-    try:
-        on = dt.date.fromisoformat(request.args.get("on", ""))
-    except ValueError:
-        on = today()
+    on = _date_arg("on") or today()
     return render_template(
         "pay/officer.html",
         officer=officer,
@@ -229,10 +236,7 @@ def _scale_or_404(scale_id: int) -> PayScale:
 @bp.route("/pay/scales")
 @role_required(*STAFF)
 def scales():
-    try:
-        on = dt.date.fromisoformat(request.args.get("on", ""))
-    except ValueError:
-        on = None
+    on = _date_arg("on")
     in_force = services.scale_in_force(on or today())
     return render_template(
         "pay/scales.html",
@@ -516,7 +520,7 @@ def standard_save():
 
 
 def _report(year: int):
-    if not 2000 <= year <= 2100:
+    if not calc.FIRST_PAY_YEAR <= year <= calc.LAST_PAY_YEAR:
         abort(404)
     return queries.funding_report(current_user, year)
 
@@ -555,7 +559,7 @@ def funding_year(year: int):
 def allocations_save(year: int):
     if not _district_hr():
         abort(403)
-    if not 2000 <= year <= 2100:
+    if not calc.FIRST_PAY_YEAR <= year <= calc.LAST_PAY_YEAR:
         abort(404)
     form = ConfirmForm()
     if not form.validate_on_submit():

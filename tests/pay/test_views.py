@@ -8,6 +8,7 @@ import openpyxl
 import pypdf
 import sqlalchemy as sa
 
+from hrapp.certification.models import TierRecord
 from hrapp.extensions import db
 from hrapp.pay import services
 from hrapp.pay.models import FundingAllocation, PayMonth, PayScale
@@ -211,3 +212,67 @@ def test_the_what_if_page_totals(world, as_role):
     page = as_role("admin").get("/pay/what-if?percent=10").get_data(as_text=True)
     # (3456.78 × 1.1 = 3802.458 → 3802.46; + 800) × 12 × 3 officers
     assert f"¥{(Decimal('3802.46') + 800) * 36:,.2f}" in page
+
+
+def _cell(sheet, row: int, header: str):
+    headers = [cell.value for cell in sheet[1]]
+    return sheet.cell(row=row, column=headers.index(header) + 1)
+
+
+def test_the_roster_export_keeps_a_negative_adjustment_numeric(world, as_role):
+    """The shared writer neutralises formula-like text; a negative amount is a number, not text."""
+    helpers.no_allowances()
+    helpers.scale(dt.date(2010, 1, 1), {("junior", 1): "3000.00", ("junior", 2): "3200.00"})
+    records = certification.history(world.officer, ("junior", dt.date(2018, 3, 1), 2))
+    services.close_month(dt.date(2026, 5, 1), acting=world.admin, on=dt.date(2026, 6, 3))
+    # A retroactive correction downwards: from 17 May at step 1, 200 a month less.
+    records[0].effective_to = dt.date(2026, 5, 17)
+    db.session.flush()
+    db.session.add(
+        TierRecord(
+            officer_id=world.officer.id,
+            tier_id=certification.ladder()["junior"].id,
+            step=1,
+            reason="correction",
+            effective_from=dt.date(2026, 5, 17),
+        )
+    )
+    db.session.commit()
+
+    response = as_role("hr_clerk").get("/pay/roster.xlsx?month=2026-06")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    row = next(cell.row for cell in sheet["C"] if cell.value == world.officer.name)
+    adjustment = _cell(sheet, row, "补发/扣减")
+    assert adjustment.data_type == "n" and Decimal(str(adjustment.value)) == Decimal("-96.77")
+    total = _cell(sheet, row, "合计")
+    assert total.data_type == "n" and Decimal(str(total.value)) == Decimal("2903.23")
+    assert all(not str(cell.value).startswith("'") for line in sheet.iter_rows() for cell in line)
+
+
+def test_the_funding_export_keeps_an_overspend_numeric(world, as_role):
+    _funding_world(world)
+    sheet = openpyxl.load_workbook(io.BytesIO(as_role("hr_clerk").get("/funding/2026.xlsx").data)).active
+    row = next(cell.row for cell in sheet["A"] if cell.value == "甲街道")
+    variance = sheet.cell(row=row, column=5)
+    assert variance.data_type == "n" and variance.value < 0
+    assert sheet.cell(row=row, column=2).value == 2 and sheet.cell(row=row, column=2).data_type == "n"
+
+
+def test_dates_beyond_the_pay_years_are_ignored_or_refused(world, as_role):
+    """A date argument far out (year 1, year 9999) must not reach date arithmetic that overflows."""
+    _paid_world(world)
+    client = as_role("admin")
+    for url in (
+        f"/pay/officers/{world.officer.id}?on=0001-01-01",
+        f"/pay/officers/{world.officer.id}?on=9999-12-31",
+        "/pay/scales?on=0001-01-01",
+        "/pay/scales?on=9999-12-31",
+        "/pay/?month=9999-12",
+        "/pay/roster.xlsx?month=0001-01",
+    ):
+        assert client.get(url).status_code == 200, url
+    for month in ("0001-01", "1999-12", "9999-12"):
+        response = client.post("/pay/close", data={"month": month}, follow_redirects=True)
+        assert response.status_code == 200
+        assert "2000" in response.get_data(as_text=True) and "2100" in response.get_data(as_text=True), month
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PayMonth)) == 0, month
