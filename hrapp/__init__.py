@@ -17,6 +17,7 @@ def create_app(config=None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     register_background_work(app)
+    register_risk_signals(app)
     return app
 
 
@@ -104,9 +105,17 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
+def register_risk_signals(app: Flask) -> None:
+    """Later domains' signals for the integrity draw (integrity never imports them)."""
+    from hrapp.workload.risk_signals import register_risk_signals as register_workload_signals
+
+    register_workload_signals()
+
+
 def register_background_work(app: Flask) -> None:
     """Bind Celery to the app and load the task kinds; nothing is started here."""
     from hrapp.tasks.celery_app import init_celery
 
     init_celery(app)
     import hrapp.tasks.jobs  # noqa: F401  (registers its task kinds)
+    import hrapp.workload.tasks  # noqa: F401  (registers its task kinds)

@@ -7,12 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from hrapp.api import services
-from hrapp.core.forms import commit_or_refuse, select_choices
+from hrapp.core.forms import Form, commit_or_refuse, select_choices
 from hrapp.core.permissions import Role, role_required
 from hrapp.extensions import db
 from hrapp.workload.models import SourceSystem
@@ -20,12 +19,12 @@ from hrapp.workload.models import SourceSystem
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-tokens")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
     source_system_id = SelectField(_l("Source system"), coerce=int, validate_choice=False)
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     pass
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hrapp.core.audit import Audited
+from hrapp.core.audit import Audited, list_page
 from hrapp.core.db import utcnow
 from hrapp.extensions import db
 
@@ -16,6 +17,16 @@ class ApiToken(Audited, db.Model):
 
     __tablename__ = "api_tokens"
     __audit_exclude__ = frozenset({"token_hash", "last_used_at"})
+    __audit_label__ = _l("API token")
+    __audit_title__ = "name"
+    __audit_link__ = list_page("api_admin.tokens")
+    __audit_fields__ = {
+        "name": _l("Token name"),
+        "prefix": _l("Prefix"),
+        "source_system_id": _l("Source system"),
+        "created_by_id": _l("Issued by"),
+        "revoked_at": _l("Revoked at"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(80))

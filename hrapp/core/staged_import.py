@@ -262,8 +262,11 @@ def stage(
     report: StagedImportReport,
     bad_rows: set[int],
     progress: Callable[[int], None] | None = None,
+    first_row: int = 2,
 ) -> sa.Table:
-    """Parse every row and load the good ones into the staging table; parse errors go to the report."""
+    """Parse every row and load the good ones into the staging table; parse errors go to the report.
+    `first_row`: the file's row number of the first row after the header (a later batch of a file
+    keeps the file's numbering)."""
     rows = iter(rows)
     header = next(rows, None)
     if not header:
@@ -285,7 +288,7 @@ def stage(
     derive = spec.derive
     batch: list[tuple] = []
     total = 0
-    for row_number, cells in enumerate(rows, start=2):
+    for row_number, cells in enumerate(rows, start=first_row):
         if cells is NOT_AN_OBJECT:
             total += 1
             _record_error(report, bad_rows, row_number, "", _("This line is not a JSON object."))
@@ -353,6 +356,7 @@ def run_staged(
     partial: bool = False,
     per_row: bool = False,
     progress: Callable[[int], None] | None = None,
+    first_row: int = 2,
 ) -> StagedImportReport:
     """Stage, validate, plan and (unless a dry run, or any row is bad) merge, on the session's
     connection. `partial`: merge the good rows even when others are bad (the API answers per
@@ -363,7 +367,7 @@ def run_staged(
     context = spec.prepare()
     report = StagedImportReport(dry_run=dry_run)
     bad_rows: set[int] = set()
-    table = stage(spec, rows, connection, context, report, bad_rows, progress)
+    table = stage(spec, rows, connection, context, report, bad_rows, progress, first_row)
     validate(spec, connection, table, context, report, bad_rows)
     if bad_rows and partial:
         bad = list(bad_rows)
@@ -398,6 +402,12 @@ def run_staged_import(
     counting = _CountingReader(stream)
     callback = (lambda rows: progress(rows, counting.count)) if progress else None
     return run_staged(spec, _rows(counting, filename), dry_run=dry_run, progress=callback)
+
+
+def file_rows(stream, filename: str) -> Iterator[list[str]]:
+    """The rows of cell texts of a file (a binary stream), header first, streamed: for a caller that
+    imports a large file in batches of its own (`run_staged` per batch, with `first_row`)."""
+    return _rows(_CountingReader(stream), filename)
 
 
 def rows_from_records(columns: list[Column], records: Iterable[dict]) -> Iterator[list[str]]:

@@ -50,6 +50,9 @@ class SourceSystem(Audited, TimestampMixin, db.Model):
     are unique per source system."""
 
     __tablename__ = "source_systems"
+    __audit_label__ = _l("Source system")
+    __audit_title__ = "name"
+    __audit_fields__ = {"code": _l("Code"), "name": _l("Name"), "active": _l("Active")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
@@ -61,6 +64,9 @@ class CaseSource(Audited, db.Model):
     """How a case was found: 巡查发现, 群众举报, 随手拍, 上级交办, 热线."""
 
     __tablename__ = "case_sources"
+    __audit_label__ = _l("Case source")
+    __audit_title__ = "name"
+    __audit_fields__ = {"code": _l("Code"), "name": _l("Name"), "officer_found": _l("Found by the officer")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
@@ -74,6 +80,17 @@ class CaseCategory(Audited, TimestampMixin, db.Model):
     (in working hours or working days) sets the deadline."""
 
     __tablename__ = "case_categories"
+    __audit_label__ = _l("Case category")
+    __audit_title__ = "name"
+    __audit_choices__ = {"limit_unit": LIMIT_UNITS}
+    __audit_fields__ = {
+        "parent_id": _l("Parent category"),
+        "code": _l("Code"),
+        "name": _l("Name"),
+        "limit_value": _l("Time limit"),
+        "limit_unit": _l("Time limit unit"),
+        "active": _l("Active"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_categories.id"), index=True)
@@ -96,6 +113,10 @@ class CalendarDay(Audited, db.Model):
     (调休上班) on a weekend. Published yearly by the State Council, kept as data."""
 
     __tablename__ = "calendar_days"
+    __audit_label__ = _l("Calendar day")
+    __audit_title__ = "day"
+    __audit_choices__ = {"kind": CALENDAR_KINDS}
+    __audit_fields__ = {"kind": _l("Type"), "name": _l("Name")}
 
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))
@@ -105,8 +126,9 @@ class CalendarDay(Audited, db.Model):
 
 
 class Case(db.Model):
-    """One case (事件) from a source system. Not audited row by row: the platform is the record of
-    its history; imports and API calls are the unit of change."""
+    """One case (事件) from a source system. Not audited row by row (bulk-written by the staged
+    import and the API, which the audit listener does not see): the platform is the record of its
+    history; imports and API calls are the unit of change."""
 
     __tablename__ = "cases"
 
@@ -165,7 +187,8 @@ class Case(db.Model):
 
 
 class WorkRecord(db.Model):
-    """One officer's day: 四实 items collected by type, household visits (入户走访), patrol time."""
+    """One officer's day: 四实 items collected by type, household visits (入户走访), patrol time.
+    Not audited: bulk-written by imports from the source systems, which keep their history."""
 
     __tablename__ = "work_records"
 

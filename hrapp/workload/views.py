@@ -6,23 +6,27 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from hrapp.core import import_page as import_flow
 from hrapp.core import importing
 from hrapp.core.dates import add_months
 from hrapp.core.db import today
+from hrapp.core.forms import commit_or_refuse
 from hrapp.core.import_page import ImportForm, import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, Role, role_required, street_scope
 from hrapp.extensions import db
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
 from hrapp.org.models import Community, Grid, Street
+from hrapp.tasks import services as task_services
 from hrapp.workload import balance as grid_balance_queries
 from hrapp.workload import charts, queries
+from hrapp.workload import tasks as workload_tasks
 from hrapp.workload.importing import COLUMNS, case_import_spec, default_source_system_id
 
 bp = Blueprint("workload", __name__, url_prefix="/workload")
@@ -202,6 +206,8 @@ def import_cases():
     system_id = default_source_system_id(db.session)
     if system_id is None:
         abort(404)
+    if request.method == "POST" and request.form.get("token"):
+        return _start_import(system_id)
     return import_page(
         case_import_spec(system_id, db.session),
         key="cases",
@@ -212,6 +218,29 @@ def import_cases():
             "workload/import.html", form=form, report=report, token=token
         ),
     )
+
+
+def _start_import(system_id: int):
+    """Confirm step: the checked file goes to a worker, which imports it in batches; the task page
+    shows the progress and the counts."""
+    pending = session.get("pending_import") or {}
+    path = import_flow._pending_path(pending)
+    if pending.get("token") != request.form["token"] or pending.get("key") != "cases" or not path.is_file():
+        session.pop("pending_import", None)
+        flash(_("That import has expired; upload the file again."), "warning")
+        return redirect(url_for("workload.import_cases"))
+    upload = workload_tasks.keep_for_worker(path)
+    session.pop("pending_import", None)
+    params = {"upload": upload, "filename": pending["filename"], "source_system_id": system_id}
+    ok, run = commit_or_refuse(
+        None, lambda: task_services.start(workload_tasks.IMPORT_CASES, params, acting=current_user)
+    )
+    if not ok:
+        (workload_tasks.upload_dir() / upload).unlink(missing_ok=True)
+        return redirect(url_for("workload.import_cases"))
+    if not task_services.enqueue(run):
+        flash(_("The task queue cannot be reached; the import will start when it is back."), "warning")
+    return redirect(url_for("tasks.run", run_id=run.id))
 
 
 @bp.route("/import/template.<fmt>")

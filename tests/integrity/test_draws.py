@@ -42,7 +42,8 @@ def test_a_tampered_weight_no_longer_replays(world, many):
     assert risk.replay(draw) != draw.picks
 
 
-def test_risk_factors_count_time_since_last_check_findings_and_upheld_appeals(world):
+def test_risk_factors_count_time_since_last_check_findings_and_upheld_appeals(world, monkeypatch):
+    monkeypatch.setattr(risk, "RISK_SIGNAL_SOURCES", {})  # the draw's own factors, no registered signal
     check = helpers.closed_check(world, code="F06")  # 严重, on 2025-05-06
     followup.decide_appeal(
         followup.file_appeal(check, "不服", world.officer_user),
