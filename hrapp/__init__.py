@@ -52,6 +52,7 @@ def register_request_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hrapp.assessments.views import bp as assessments_bp
     from hrapp.auth.views import bp as auth_bp
     from hrapp.certification.views import bp as certification_bp
     from hrapp.health import bp as health_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         certification_bp,
         pay_bp,
         integrity_bp,
+        assessments_bp,
         notifications_bp,
         tasks_bp,
     ):

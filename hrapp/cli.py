@@ -113,5 +113,7 @@ def run_once_command(name: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for group in (seed, users, jobs):
+    from hrapp.assessments.cli import assessments
+
+    for group in (seed, users, jobs, assessments):
         app.cli.add_command(group)

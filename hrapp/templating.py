@@ -21,6 +21,7 @@ NAVIGATION = [
     ("certification.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("pay.roster", _l("Pay"), (Role.ADMIN, Role.HR_CLERK)),
     ("pay.funding", _l("Funding"), (Role.ADMIN, Role.HR_CLERK)),
+    ("assessments.index", _l("Assessments"), (Role.ADMIN, Role.HR_CLERK)),
     ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),
     ("integrity.checks", _l("Integrity results"), (Role.HR_CLERK,)),
     ("auth.users", _l("Users"), (Role.ADMIN,)),

@@ -46,7 +46,7 @@ class AssessmentSheet:
     verify_url: str
 
 
-def qr_code(value: str, size: float = 28 * mm) -> Drawing:
+def qr_code(value: str, size: float = 26 * mm) -> Drawing:
     widget = QrCodeWidget(value)
     left, bottom, right, top = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
@@ -99,13 +99,14 @@ def assessment_certificate(sheet: AssessmentSheet, *, font_path: str | None = No
                 [month for month, _score in sheet.monthly],
                 [("月度得分", [score for _month, score in sheet.monthly])],
                 font=font,
-                height=55 * mm,
+                height=42 * mm,
                 title="月度得分",
             ),
         ]
     flowables += [
-        Paragraph("培训学时", style["heading"]),
-        Paragraph(f"本期完成 {sheet.training_hours} 学时，应完成 {sheet.training_required} 学时。", style["body"]),
+        Paragraph(
+            f"培训学时：本期完成 {sheet.training_hours} 学时，应完成 {sheet.training_required} 学时。", style["body"]
+        ),
         Paragraph("廉洁检查问题（已办结）", style["heading"]),
     ]
     if sheet.findings:
@@ -118,37 +119,28 @@ def assessment_certificate(sheet: AssessmentSheet, *, font_path: str | None = No
         )
     else:
         flowables.append(Paragraph("无", style["body"]))
+    adjustment = f"{sheet.adjustment}（{sheet.adjustment_reason}）" if sheet.adjustment_reason else sheet.adjustment
     result = [
-        ["计算得分", sheet.computed_score],
-        [
-            "复核调整",
-            f"{sheet.adjustment}（{sheet.adjustment_reason}）" if sheet.adjustment_reason else sheet.adjustment,
-        ],
-        ["最终得分", sheet.score],
-        ["考核等次", sheet.grade],
-    ]
-    if sheet.veto:
-        result.append(["一票否决", sheet.veto])
-    if sheet.capped:
-        result.append(["优秀名额", "超出优秀比例，按合格确定"])
-    result += [
-        ["复核人", sheet.reviewer or "—"],
-        ["复核意见", sheet.review_comment or "—"],
-        ["签发时间", sheet.issued_at],
+        ["计算得分", sheet.computed_score, "最终得分", sheet.score],
+        ["复核调整", adjustment, "考核等次", sheet.grade + ("（超出优秀比例，按合格确定）" if sheet.capped else "")],
+        ["复核人", sheet.reviewer or "—", "签发时间", sheet.issued_at],
+        ["复核意见", sheet.review_comment or "—", "一票否决", sheet.veto or "无"],
     ]
     cell = style["cell"]
+    wrapped = [[Paragraph(str(value), cell) for value in row] for row in result]
     flowables += [
         Paragraph("考核结果", style["heading"]),
         pdf.table(
-            ["项目", "内容"],
-            [[k, Paragraph(str(v), cell)] for k, v in result],
+            ["项目", "内容", "项目", "内容"],
+            wrapped,
             font=font,
-            col_widths=(40 * mm, 118 * mm),
-        ),  # fmt: skip
-        pdf.spacer(5),
+            col_widths=(24 * mm, 55 * mm, 24 * mm, 55 * mm),
+            formatter=lambda value: value,
+        ),
+        pdf.spacer(3),
         Table(
             [[qr_code(sheet.verify_url), Paragraph(f"验证码：{sheet.code}<br/>验证地址：{sheet.verify_url}", cell)]],
-            colWidths=(34 * mm, 124 * mm),
+            colWidths=(30 * mm, 128 * mm),
         ),
     ]
     template = pdf.PageTemplate(

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 from hrapp.assessments import scoring, services, sources
+from hrapp.assessments.models import Assessment
+from hrapp.extensions import db
 
 # An officer on an average grid (index 1) who reaches every target of the default scheme in a month.
 FULL = {
@@ -52,3 +56,11 @@ def default_scheme(effective_from=dt.date(2020, 1, 1), cap: bool = False):
 
 def D(value) -> Decimal:  # noqa: N802
     return Decimal(str(value))
+
+
+def result(officer, period="2025-05", version=None) -> Assessment | None:
+    """The officer's latest version for the period."""
+    stmt = sa.select(Assessment).where(Assessment.officer_id == officer.id, Assessment.period == period)
+    if version is not None:
+        stmt = stmt.where(Assessment.version == version)
+    return db.session.scalars(stmt.order_by(Assessment.version.desc())).first()

@@ -14,15 +14,8 @@ from hrapp.certification.models import AnnualResult
 from hrapp.errors import DomainError
 from hrapp.extensions import db
 from tests import factories
-from tests.assessments.helpers import FULL, default_scheme, workload
+from tests.assessments.helpers import FULL, default_scheme, result, workload
 from tests.integrity import helpers as integrity
-
-
-def result(officer, period="2025-05", version=None):
-    stmt = sa.select(Assessment).where(Assessment.officer_id == officer.id, Assessment.period == period)
-    if version is not None:
-        stmt = stmt.where(Assessment.version == version)
-    return db.session.scalars(stmt.order_by(Assessment.version.desc())).first()
 
 
 def test_period_text_parses_months_quarters_and_years():
