@@ -20,7 +20,12 @@ def issued(world):
     token = set_actor(None, "test")
     try:
         default_scheme()
-        workload({world.officer.id: FULL, world.stranger.id: {**FULL, "satisfaction": "0.5", "visits": 0, "on_time_rate": 0, "rework_rate": 1}})
+        workload(
+            {
+                world.officer.id: FULL,
+                world.stranger.id: {**FULL, "satisfaction": "0.5", "visits": 0, "on_time_rate": 0, "rework_rate": 1},
+            }
+        )
         services.compute_period("2025-05")
         for officer in (world.officer, world.stranger):
             services.issue(result(officer), reports_dir=current_app.config["REPORTS_DIR"])
