@@ -142,6 +142,7 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
     tiers = sources.tiers_on(end, ids)
 
     results = {}
+    new_rows: list[dict] = []
     for officer_id in ids:
         results[officer_id] = scoring.assess(
             definition, measures.get(officer_id, {}), findings.get(officer_id, []), months
@@ -171,10 +172,14 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
         }
         draft = drafts.get(officer_id)
         if draft is None:
-            db.session.add(Assessment(officer_id=officer_id, period=period, version=1, status="draft", **values))
+            new_rows.append({"officer_id": officer_id, "period": period, "version": 1, "status": "draft", **values})
         else:
             for key, value in values.items():
                 setattr(draft, key, value)
+    if new_rows:
+        # New drafts go in as one bulk statement: machine-computed working data, recomputed at will;
+        # the audit trail records what people do to them (review, issue, appeal).
+        db.session.execute(sa.insert(Assessment), new_rows)
     db.session.flush()
     return {"period": period, "computed": len(results), "skipped": len(settled & set(officers)),
             "capped": len(capped), "workload_source": sources.workload_source_registered()}  # fmt: skip
