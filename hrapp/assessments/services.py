@@ -143,6 +143,7 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
 
     results = {}
     new_rows: list[dict] = []
+    now = utcnow()  # one timestamp for the batch (the clock is read once, not per row)
     for officer_id in ids:
         results[officer_id] = scoring.assess(
             definition, measures.get(officer_id, {}), findings.get(officer_id, []), months
@@ -172,7 +173,17 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
         }
         draft = drafts.get(officer_id)
         if draft is None:
-            new_rows.append({"officer_id": officer_id, "period": period, "version": 1, "status": "draft", **values})
+            new_rows.append(
+                {
+                    "officer_id": officer_id,
+                    "period": period,
+                    "version": 1,
+                    "status": "draft",
+                    "created_at": now,
+                    "updated_at": now,
+                    **values,
+                }  # fmt: skip
+            )
         else:
             for key, value in values.items():
                 setattr(draft, key, value)
