@@ -118,7 +118,8 @@ class Assessment(Audited, TimestampMixin, db.Model):
     reviewed_at: Mapped[dt.datetime | None]
     issued_by: Mapped[str] = mapped_column(sa.String(80), default="")
     issued_at: Mapped[dt.datetime | None]
-    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessments.id"))
+    # Indexed: SQLite checks this self-reference for every deleted row.
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessments.id"), index=True)
 
     officer = relationship("Officer", lazy="joined", innerjoin=True)
     scheme = relationship(AssessmentScheme, lazy="joined", innerjoin=True)

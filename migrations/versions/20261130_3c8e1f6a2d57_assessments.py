@@ -82,6 +82,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_assessments_period"), ["period"], unique=False)
         batch_op.create_index(batch_op.f("ix_assessments_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_assessments_street_id"), ["street_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assessments_supersedes_id"), ["supersedes_id"], unique=False)
 
     op.create_table(
         "assessment_appeals",
@@ -131,6 +132,7 @@ def downgrade():
 
     op.drop_table("assessment_appeals")
     with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assessments_supersedes_id"))
         batch_op.drop_index(batch_op.f("ix_assessments_street_id"))
         batch_op.drop_index(batch_op.f("ix_assessments_status"))
         batch_op.drop_index(batch_op.f("ix_assessments_period"))
