@@ -27,6 +27,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REPORTS_DIR = os.environ.get("REPORTS_DIR", str(BASE_DIR / "reports"))
     PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+    # Where the QR code of an issued document points (the verification page of this site).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Integrity evidence files live outside the web root; unset means INSTANCE_DIR/evidence.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

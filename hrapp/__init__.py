@@ -55,6 +55,7 @@ def register_request_guards(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from hrapp.api.admin import bp as api_admin_bp
     from hrapp.api.views import bp as api_bp
+    from hrapp.assessments.views import bp as assessments_bp
     from hrapp.auth.views import bp as auth_bp
     from hrapp.certification.views import bp as certification_bp
     from hrapp.health import bp as health_bp
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         certification_bp,
         pay_bp,
         integrity_bp,
+        assessments_bp,
         notifications_bp,
         tasks_bp,
         workload_bp,

@@ -113,7 +113,8 @@ def run_once_command(name: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from hrapp.assessments.cli import assessments
     from hrapp.workload.cli import workload
 
-    for group in (seed, users, jobs, workload):
+    for group in (seed, users, jobs, workload, assessments):
         app.cli.add_command(group)

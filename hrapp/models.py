@@ -1,6 +1,7 @@
 """Every domain's models, imported so that Alembic and `flask shell` see the whole schema."""
 
 from hrapp.api.models import ApiToken  # noqa: F401
+from hrapp.assessments.models import Assessment, AssessmentAppeal, AssessmentDocument, AssessmentScheme  # noqa: F401
 from hrapp.auth.models import User  # noqa: F401
 from hrapp.certification.models import PromotionCase, Tier, TierRecord  # noqa: F401
 from hrapp.core.audit import AuditEvent  # noqa: F401

@@ -19,7 +19,8 @@ NAVIGATION = [
     ("org.tree", _l("Organisation"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
     ("certification.candidates", _l("Promotions"), (Role.ADMIN, Role.HR_CLERK)),
     ("training.sessions", _l("Training"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
-    ("workload.dashboard", _l("Workload"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR)),
+    ("workload.dashboard", _l("Workload"), (Role.ADMIN, Role.HR_CLERK, Role.INSPECTOR), "work"),
+    ("assessments.index", _l("Assessments"), (Role.ADMIN, Role.HR_CLERK), "work"),
     ("pay.roster", _l("Pay roster"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("pay.funding", _l("Funding"), (Role.ADMIN, Role.HR_CLERK), "pay"),
     ("integrity.index", _l("Integrity"), (Role.ADMIN, Role.INSPECTOR)),
@@ -30,7 +31,7 @@ NAVIGATION = [
     ("api_admin.tokens", _l("API tokens"), (Role.ADMIN,), "admin"),
 ]
 # Entries with a fourth element are grouped in one drop-down menu of the navigation bar.
-MENU_LABELS = {"pay": _l("Pay and funding"), "admin": _l("Administration")}
+MENU_LABELS = {"work": _l("Workload and assessment"), "pay": _l("Pay and funding"), "admin": _l("Administration")}
 
 
 AUDIT_ACTIONS = {

@@ -13,6 +13,7 @@ import random
 
 import sqlalchemy as sa
 
+from hrapp.assessments.seed import seed_assessments
 from hrapp.auth import services as auth_services
 from hrapp.certification.seed import seed_certification
 from hrapp.core import idcard
@@ -34,6 +35,7 @@ STEPS: list = []
 STEPS.append(seed_certification)
 STEPS.append(seed_pay)
 STEPS.append(seed_integrity)
+STEPS.append(seed_assessments)
 
 
 def _seed_workload(rng, on):

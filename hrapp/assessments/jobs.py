@@ -1,0 +1,36 @@
+"""Batch issue of a period, as a background task (the web) or in the terminal (`flask assessments
+issue`): the same function. Resumable: each chunk commits, and a re-run selects only what is not
+issued yet."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from hrapp.assessments import queries, services
+from hrapp.assessments.models import Assessment
+from hrapp.extensions import db
+from hrapp.tasks.services import register_task
+
+CHUNK = 50
+
+
+@register_task("assessments.issue", _l("Issue the assessments of a period"))
+def issue_period(params: dict, progress) -> dict:
+    period, _start, _end = services.parse_period(str(params.get("period", "")))
+    street_id = params.get("street_id")
+    ids = list(db.session.scalars(queries.pending_for_issue(period, street_id)))
+    progress.start(len(ids), period)
+    issued = 0
+    for offset in range(0, len(ids), CHUNK):
+        chunk = ids[offset : offset + CHUNK]
+        for assessment in db.session.scalars(db.select(Assessment).where(Assessment.id.in_(chunk))):
+            if assessment.status in ("draft", "reviewed"):
+                services.issue(
+                    assessment,
+                    reports_dir=current_app.config["REPORTS_DIR"],
+                    font_path=current_app.config.get("PDF_FONT_PATH"),
+                )
+                issued += 1
+        progress.advance(len(chunk), period)
+    return {"period": period, "issued": issued}
