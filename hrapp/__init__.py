@@ -18,6 +18,7 @@ def create_app(config=None) -> Flask:
     register_commands(app)
     register_background_work(app)
     register_risk_signals(app)
+    register_assessment_sources(app)
     return app
 
 
@@ -112,6 +113,14 @@ def register_risk_signals(app: Flask) -> None:
     from hrapp.workload.risk_signals import register_risk_signals as register_workload_signals
 
     register_workload_signals()
+
+
+def register_assessment_sources(app: Flask) -> None:
+    """Assessments score the workload domain's measures (through a registration, so tests can
+    score fixtures of their own)."""
+    from hrapp.assessments.workload_source import register
+
+    register()
 
 
 def register_background_work(app: Flask) -> None:

@@ -8,11 +8,14 @@ from hrapp.integrity import queries
 
 @pytest.fixture(autouse=True)
 def no_workload_source():
-    """Each test registers its own workload figures; none is registered otherwise."""
+    """Each test registers its own workload figures; none is registered otherwise. Afterwards the
+    application's own registration (the workload domain's measures) is put back."""
+    from hrapp.assessments import workload_source
+
     sources.register_workload_measures_source(None)
     rules.register_integrity_findings_source(queries.findings_source)
     yield
-    sources.register_workload_measures_source(None)
+    workload_source.register()
 
 
 @pytest.fixture(autouse=True)

@@ -163,3 +163,17 @@ def test_anomaly_signals_per_officer(world, refs):
     )
     assert signal.burst_ratio == pytest.approx(6 / (12 * 3 / 31))
     assert signal.flags == ["fast_closures", "end_of_period_burst", "self_report_self_close"]
+
+
+def test_assessments_score_these_measures_over_the_inclusive_period(app, world, march):
+    from hrapp.assessments import sources
+
+    assert sources.workload_source_registered(), "create_app registers the workload measures"
+    got = sources.workload_measures(dt.date(2026, 3, 1), dt.date(2026, 3, 31), [world.officer.id, world.colleague.id])
+
+    mine = got[world.officer.id]
+    assert (mine["volume"], mine["collection"], mine["visits"], mine["patrol"]) == (4, 7, 3, 2)
+    assert float(mine["closure_rate"]) == pytest.approx(6 / 8)
+    assert float(mine["on_time_rate"]) == pytest.approx(5 / 6)
+    assert float(mine["satisfaction"]) == pytest.approx(3 / 5)
+    assert world.colleague.id not in got  # no case, no record: "no data", not zeros
