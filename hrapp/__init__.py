@@ -128,5 +128,6 @@ def register_background_work(app: Flask) -> None:
     from hrapp.tasks.celery_app import init_celery
 
     init_celery(app)
+    import hrapp.assessments.jobs  # noqa: F401  (registers its task kinds)
     import hrapp.tasks.jobs  # noqa: F401  (registers its task kinds)
     import hrapp.workload.tasks  # noqa: F401  (registers its task kinds)

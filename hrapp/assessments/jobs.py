@@ -1,6 +1,7 @@
-"""Batch issue of a period, as a background task (the web) or in the terminal (`flask assessments
-issue`): the same function. Resumable: each chunk commits, and a re-run selects only what is not
-issued yet."""
+"""Computing and issuing a period, as background tasks (the web) or in the terminal (`flask
+assessments compute|issue`): the same services. Issue is resumable: each chunk commits, and a
+re-run selects only what is not issued yet; compute replaces its own drafts, so a re-run changes
+nothing but the time of computation."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from hrapp.extensions import db
 from hrapp.tasks.services import register_task
 
 CHUNK = 50
+
+
+@register_task("assessments.compute", _l("Compute the assessments of a period"))
+def compute_period(params: dict, progress) -> dict:
+    period, _start, _end = services.parse_period(str(params.get("period", "")))
+    progress.start(1, period)
+    summary = services.compute_period(period, params.get("street_id"))
+    progress.advance(1, period)
+    return {"period": summary["period"], "computed": summary["computed"]}
 
 
 @register_task("assessments.issue", _l("Issue the assessments of a period"))

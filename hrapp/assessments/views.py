@@ -106,35 +106,38 @@ def compute():
     if not allowed or not form.period.data:
         flash(_("Choose a period and your street."), "danger")
         return redirect(url_for("assessments.index"))
-    ok, summary = commit_or_refuse(None, lambda: services.compute_period(form.period.data, street_id))
-    if ok:
-        flash(
-            _("%(count)d results computed for %(period)s.", count=summary["computed"], period=summary["period"]),
-            "success",
-        )
-        return redirect(url_for("assessments.index", period=summary["period"], street_id=street_id or ""))
-    return redirect(url_for("assessments.index"))
+    return _start_task("assessments.compute", form.period.data, street_id)
 
 
-@bp.route("/assessments/issue", methods=["POST"])
-@role_required(*STAFF)
-def issue_batch():
+def _start_task(kind: str, period: str, street_id: int | None):
+    """A district's period takes seconds: it runs on a worker and the user watches its progress."""
     from hrapp.tasks import services as tasks
 
-    choices = officer_queries.street_choices(current_user)
-    allowed, street_id = _street_for_action(choices)
-    period = _period_arg() if request.form.get("period") else None
-    if not allowed or period is None:
-        flash(_("Choose a period and your street."), "danger")
+    try:
+        period = services.parse_period(period)[0]
+    except DomainError as error:
+        flash(error.message, "danger")
         return redirect(url_for("assessments.index"))
     ok, run = commit_or_refuse(
-        None, lambda: tasks.start("assessments.issue", {"period": period, "street_id": street_id}, acting=current_user)
+        None, lambda: tasks.start(kind, {"period": period, "street_id": street_id}, acting=current_user)
     )
     if not ok:
         return redirect(url_for("assessments.index", period=period))
     if not tasks.enqueue(run):
         flash(_("The work is queued and starts when a worker is available."), "warning")
     return redirect(url_for("tasks.run", run_id=run.id))
+
+
+@bp.route("/assessments/issue", methods=["POST"])
+@role_required(*STAFF)
+def issue_batch():
+    choices = officer_queries.street_choices(current_user)
+    allowed, street_id = _street_for_action(choices)
+    period = _period_arg() if request.form.get("period") else None
+    if not allowed or period is None:
+        flash(_("Choose a period and your street."), "danger")
+        return redirect(url_for("assessments.index"))
+    return _start_task("assessments.issue", period, street_id)
 
 
 def _visible_or_404(assessment_id: int):

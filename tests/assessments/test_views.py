@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import current_app
 from pypdf import PdfReader
 
@@ -159,3 +160,30 @@ def test_batch_issue_from_the_web_starts_a_task_and_the_cli_resumes(world, app, 
     assert result(world.colleague).status == "issued" and result(world.colleague).document is not None
     again = app.test_cli_runner().invoke(args=["assessments", "issue", "--period", "2025-05"])
     assert "0 issued" in again.output
+
+
+def test_computing_a_period_from_the_page_runs_as_background_work(world, as_role, monkeypatch):
+    from hrapp.tasks import services as tasks
+    from hrapp.tasks.models import TaskRun
+
+    sent: list[int] = []
+    monkeypatch.setattr(tasks, "_send", sent.append)
+    default_scheme()
+    db.session.commit()
+
+    response = as_role("street_hr").post(
+        "/assessments/compute", data={"period": "2025-06", "street_id": str(world.street.id)}
+    )
+
+    run = db.session.scalar(sa.select(TaskRun))
+    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{run.id}"
+    assert (run.kind, run.params, sent) == (
+        "assessments.compute",
+        {"period": "2025-06", "street_id": world.street.id},
+        [run.id],
+    )
+    assert result(world.officer, "2025-06") is None  # nothing computed until a worker runs it
+    tasks.execute_run(run.id)
+    db.session.expire_all()
+    assert db.session.get(TaskRun, run.id).status == "succeeded"
+    assert result(world.officer, "2025-06") is not None and result(world.stranger, "2025-06") is None
