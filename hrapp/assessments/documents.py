@@ -14,6 +14,8 @@ from flask import current_app
 
 from hrapp.assessments.models import Assessment, AssessmentDocument
 from hrapp.assessments.pdf import AssessmentSheet, assessment_certificate
+from hrapp.certification.models import TIER_LABELS
+from hrapp.core.i18n import local_time
 from hrapp.extensions import db
 
 GRADE_NAMES = {4: "优秀", 3: "合格", 2: "基本合格", 1: "不合格"}
@@ -58,7 +60,7 @@ def sheet_for(assessment: Assessment, code: str) -> AssessmentSheet:
         officer=assessment.officer.name,
         employee_no=assessment.officer.employee_no,
         grid=grid.name if grid else "",
-        tier=assessment.tier_code,
+        tier=str(TIER_LABELS.get(assessment.tier_code, assessment.tier_code or "")),
         period=assessment.period,
         version=assessment.version,
         scheme=f"{assessment.scheme.name} v{assessment.scheme.version}",
@@ -80,7 +82,7 @@ def sheet_for(assessment: Assessment, code: str) -> AssessmentSheet:
         ],
         reviewer=assessment.reviewed_by,
         review_comment=assessment.review_comment,
-        issued_at=assessment.issued_at.strftime("%Y-%m-%d %H:%M UTC") if assessment.issued_at else "",
+        issued_at=local_time(assessment.issued_at),  # Asia/Shanghai, as every page shows times
         code=code,
         verify_url=verify_url(code),
     )

@@ -35,7 +35,6 @@ STEPS: list = []
 STEPS.append(seed_certification)
 STEPS.append(seed_pay)
 STEPS.append(seed_integrity)
-STEPS.append(seed_assessments)
 
 
 def _seed_workload(rng, on):
@@ -45,6 +44,8 @@ def _seed_workload(rng, on):
 
 
 STEPS.append(_seed_workload)
+# Assessments score the year of cases and work records the workload step adds, so they come last.
+STEPS.append(seed_assessments)
 
 
 def database_is_empty() -> bool:
