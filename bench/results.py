@@ -43,16 +43,20 @@ class Figure:
     def target(self) -> str:
         parts = []
         if self.limit is not None:
-            parts.append(f"{'≥' if self.higher_is_better else '<'} {self.limit:,g} {self.unit}")
+            parts.append(f"{'≥' if self.higher_is_better else '<'} {_number(self.limit)} {self.unit}")
         if self.max_ratio is not None:
             parts.append(f"≤ {self.max_ratio:g}× floor")
         return ", ".join(parts)
 
     def line(self) -> str:
-        floor = f", floor {self.floor:,.4g} {self.unit} (×{self.ratio:.2f})" if self.ratio else ""
+        floor = f", floor {_number(self.floor)} {self.unit} (×{self.ratio:.2f})" if self.ratio else ""
         target = f"; target {self.target}" if self.target else ""
         detail = f" — {self.detail}" if self.detail else ""
-        return f"{'ok' if self.ok else 'FAIL'} {self.name}: {self.value:,.4g} {self.unit}{floor}{target}{detail}"
+        return f"{'ok' if self.ok else 'FAIL'} {self.name}: {_number(self.value)} {self.unit}{floor}{target}{detail}"
 
     def as_dict(self) -> dict:
         return {**dataclasses.asdict(self), "ratio": self.ratio, "ok": self.ok, "target": self.target}
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
