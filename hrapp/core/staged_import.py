@@ -62,7 +62,9 @@ class StagedImportSpec:
     one per parsed value a row dict carries (derived values included).
     key: columns that identify a row; a repeat within the file is an error.
     prepare() -> context: loaded once per import.
-    derive(record, context): adds derived values to a parsed row (in place) before staging.
+    derive(record, context): adds derived values to a parsed row (in place) before staging, such
+    as codes resolved to ids through lookups that prepare() loaded; returns the row's problems as
+    (column key, message) pairs, or None. A row with a problem is reported and not staged.
     checks(connection, staging, context) -> iterable of (row, column key, message).
     outcomes(staging, context) -> select of (row number, outcome) with outcome in
     ('created', 'updated', 'unchanged').
@@ -78,7 +80,7 @@ class StagedImportSpec:
     checks: Callable[[sa.Connection, sa.Table, Any], Iterable[tuple[int, str, str]]]
     outcomes: Callable[[sa.Table, Any], sa.Select]
     merge: Callable[[sa.Connection, sa.Table, Any], None]
-    derive: Callable[[dict, Any], None] | None = None
+    derive: Callable[[dict, Any], Iterable[tuple[str, str]] | None] | None = None
     finish: Callable[[sa.Connection, Any], None] | None = None  # drop the domain's own scratch tables
     extensions: tuple[str, ...] = ("csv", "xlsx", "jsonl")
 
@@ -221,6 +223,7 @@ def tune_connection(connection: sa.Connection) -> None:
     scratch sorts in memory. PostgreSQL needs nothing here (COPY and work_mem do the job)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        connection.exec_driver_sql(f"PRAGMA temp.cache_size=-{SQLITE_CACHE_KIB}")
 
 
 _STAGING_TABLES: dict[str, sa.Table] = {}
@@ -317,7 +320,11 @@ def stage(
         if failed:
             continue
         if derive is not None:
-            derive(record, context)
+            problems = derive(record, context)
+            if problems:
+                for key, message in problems:
+                    _record_error(report, bad_rows, row_number, labels.get(key, key), message)
+                continue
         batch.append((row_number, *[record.get(name) for name in names]))
         if len(batch) >= BATCH_ROWS:
             bulk_load(connection, table, batch)
