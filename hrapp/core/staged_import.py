@@ -36,6 +36,7 @@ from hrapp.extensions import db
 
 BATCH_ROWS = 10_000
 SQLITE_CACHE_KIB = 64 * 1024
+SQLITE_TEMP_CACHE_KIB = 32 * 1024  # the staging table and the merge's sort
 MAX_LISTED_ERRORS = 10_000  # a report lists this many problems; `rejected` counts every bad row
 ROW = "_row"
 NOT_AN_OBJECT = ["\x00not-an-object"]  # a JSON line that is not an object (identity-compared)
@@ -219,11 +220,11 @@ def bulk_load(connection: sa.Connection, table: sa.Table, rows: list[tuple]) -> 
 
 def tune_connection(connection: sa.Connection) -> None:
     """SQLite's default page cache (2 MB) makes a million-row upsert thrash the indexes of the target
-    table; give this connection a larger one (a cap, not an allocation) and keep the staging table's
-    scratch sorts in memory. PostgreSQL needs nothing here (COPY and work_mem do the job)."""
+    table; give this connection a larger one (a cap, not an allocation), and the temporary
+    database, which holds the staging table and sorts it for the merge, one of its own. PostgreSQL needs nothing here (COPY and work_mem do the job)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        connection.exec_driver_sql(f"PRAGMA temp.cache_size=-{SQLITE_CACHE_KIB}")
+        connection.exec_driver_sql(f"PRAGMA temp.cache_size=-{SQLITE_TEMP_CACHE_KIB}")
 
 
 _STAGING_TABLES: dict[str, sa.Table] = {}
