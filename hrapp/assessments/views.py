@@ -327,5 +327,5 @@ def _panel_context(officer, user):
 
 panels.register_panel("assessments/_panel.html", _panel_context, order=30)
 
-# The scheme editor registers its routes on this blueprint.
-from hrapp.assessments import scheme_views  # noqa: E402,F401
+# The scheme editor and the summary documents register their routes on this blueprint.
+from hrapp.assessments import scheme_views, summary_views  # noqa: E402,F401
