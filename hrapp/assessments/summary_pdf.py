@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
@@ -19,6 +21,17 @@ GRADE_ORDER = (4, 3, 2, 1)
 
 def _share(count: int, total: int) -> str:
     return f"{count * 100 / total:.1f} %" if total else "—"
+
+
+def _legend_in_two_rows(drawing, x: float):
+    """Four long series names (a grade each) do not fit one row at the chart's top right: two rows,
+    and the bars lowered beneath them."""
+    for item in drawing.contents:
+        if isinstance(item, Legend):
+            item.x, item.columnMaximum, item.deltax = x, 2, 160
+        elif isinstance(item, VerticalBarChart):
+            item.height -= 24
+    return drawing
 
 
 def summary_report(
@@ -93,15 +106,18 @@ def summary_report(
                 numeric=(0, 2, 3, 4, 5, 6, 7),
             ),  # fmt: skip
             pdf.spacer(2),
-            pdf.bar_chart(
-                [s.name for s in summary.streets],
-                [
-                    (name, [s.grades.get(grade, 0) for s in summary.streets])
-                    for name, grade in zip(names, GRADE_ORDER, strict=True)
-                ],
-                font=font,
-                height=70 * mm,
-                title=labels["street_chart"],
+            _legend_in_two_rows(
+                pdf.bar_chart(
+                    [s.name for s in summary.streets],
+                    [
+                        (name, [s.grades.get(grade, 0) for s in summary.streets])
+                        for name, grade in zip(names, GRADE_ORDER, strict=True)
+                    ],
+                    font=font,
+                    height=75 * mm,
+                    title=labels["street_chart"],
+                ),
+                x=150,
             ),
         ]
     if summary.officers:
@@ -126,6 +142,7 @@ def summary_report(
                 col_widths=(14 * mm, 28 * mm, 26 * mm, 38 * mm, 18 * mm, 24 * mm, 32 * mm),
             ),  # fmt: skip
         ]
+    flowables += [pdf.spacer(8), Paragraph(labels["sign_off"], style["body"])]
     template = pdf.PageTemplate(
         header_left=labels["issuer"],
         header_right=labels["title"],

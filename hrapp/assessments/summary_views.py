@@ -71,6 +71,7 @@ def _labels(summary: Summary, district: str) -> dict[str, str]:
         "grid": _("Grid"),
         "score": _("Score"),
         "veto": _("Veto"),
+        "sign_off": _("Prepared by: ____________　Checked by: ____________　Date: ____________"),
     }
 
 
