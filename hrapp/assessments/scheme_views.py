@@ -249,6 +249,7 @@ def _editor(scheme: AssessmentScheme, form: SchemeForm, general: list[str], stat
         scheme=scheme,
         form=form,
         general=general,
+        refused=status == 400,
         grades=GRADES,
         max_indicators=MAX_INDICATORS,
         **_rules_context(),
