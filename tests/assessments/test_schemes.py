@@ -289,3 +289,22 @@ def test_an_unknown_scheme_is_404_on_every_page(world, as_role):
     for path in ("", "/edit", "/approve", "/delete"):
         assert admin.get(f"/assessments/schemes/987654{path}").status_code == 404, path
     assert admin.post("/assessments/schemes/987654/edit", data={"name": "x"}).status_code == 404
+
+
+def test_hostile_row_indexes_and_actions_change_nothing(world, as_role):
+    _approved(world)
+    admin = as_role("admin")
+    scheme_id = _new_draft(admin)
+    before = copy.deepcopy(db.session.get(AssessmentScheme, scheme_id).definition)
+    base = {"name": "x", "effective_from": "2030-01-01"}
+    for data in [
+        {**base, "indicators-99999999999999999999-code": "a", "action": "add"},
+        {**base, "indicators-5-thresholds-99-bound": "1"},
+        {**base, "action": "remove-99999999999999999999999"},
+        {**base, "action": "remove-٣"},
+        {**base, "veto_severity": "٣", "grade_bands-7-bound": "5"},
+        {**base, **{f"indicators-{i}-code": "c" for i in range(40)}},  # beyond the 30 rows a scheme may hold
+    ]:
+        assert admin.post(f"/assessments/schemes/{scheme_id}/edit", data=data).status_code in (200, 400), data
+    db.session.expire_all()
+    assert db.session.get(AssessmentScheme, scheme_id).definition == before
