@@ -7,6 +7,9 @@ the first bound the value reaches (≥ for higher, ≤ for lower) earns weight �
 The integrity indicator deducts each closed finding's points (or `deduction_per_finding` when the
 finding records none) from its weight, never below zero. A veto (a finding of severity ≥
 `veto_severity`, or of a code in `veto_codes`: F08 fabricated data) makes the result 不合格.
+`annual`: the shares of the monthly scores and of the year-end review in the annual score.
+`validate_definition` is the one check of a definition's shape and sense (weights sum to 100,
+thresholds and grade bands ordered, measures known); services refuse a scheme it finds fault with.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
+import re
 from decimal import Decimal
 
 TWO = Decimal("0.01")
@@ -43,6 +47,7 @@ DEFAULT_DEFINITION = {
     "veto_codes": ["F08"],
     "grade_bands": [["90", 4], ["80", 3], ["60", 2], ["0", 1]],
     "excellent_cap_percent": "20",
+    "annual": {"monthly_share": "70", "review_share": "30"},
 }  # fmt: skip
 
 
@@ -147,3 +152,210 @@ def apply_excellent_cap(definition: dict, results: list[tuple[int, Decimal, int]
         return set()
     excellent = sorted((r for r in results if r[2] == 4), key=lambda r: (-r[1], r[0]))
     return {key for key, _score, _grade in excellent[quota:]}
+
+
+# --- the check of a definition -------------------------------------------------------------------
+
+
+def N_(message: str) -> str:  # noqa: N802  (marks a message for extraction; translated where shown)
+    return message
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """What is wrong and where: `path` names the place in the definition (("indicators", 2,
+    "weight")); `message` is an untranslated msgid with its `params`."""
+
+    path: tuple
+    message: str
+    params: dict = dataclasses.field(default_factory=dict)
+
+
+GRADES = (4, 3, 2, 1)
+SEVERITY_RANGE = (1, 4)
+DIRECTIONS = ("higher", "lower")
+MAX_THRESHOLDS = 6
+_CODE = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
+_FINDING = re.compile(r"^F\d{2}$")
+
+
+def _number(value, low, high, *, low_open: bool = False) -> Decimal | None:
+    """The value as a finite Decimal within [low, high] (or (low, high]), else None."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal) or str(value).strip() == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except decimal.InvalidOperation:
+        return None
+    if not number.is_finite() or number > high or number < low or (low_open and number == low):
+        return None
+    return number
+
+
+def _text(value, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value.strip()) <= limit
+
+
+def _check_indicator(index: int, indicator, measures, problems: list[Problem]) -> Decimal:
+    where = ("indicators", index)
+    if not isinstance(indicator, dict):
+        problems.append(Problem(where, N_("This indicator is not readable.")))
+        return Decimal(0)
+    if not isinstance(indicator.get("code"), str) or not _CODE.match(indicator["code"]):
+        problems.append(
+            Problem((*where, "code"), N_("A code is 1–30 lower-case letters, digits or _, starting with a letter."))
+        )
+    if not _text(indicator.get("name"), 40):
+        problems.append(Problem((*where, "name"), N_("Enter a name of at most 40 characters.")))
+    if indicator.get("measure") not in measures:
+        problems.append(Problem((*where, "measure"), N_("Unknown measure: choose one of the registered measures.")))
+    weight = _number(indicator.get("weight"), 0, 100, low_open=True)
+    if weight is None:
+        problems.append(Problem((*where, "weight"), N_("A weight is a number above 0 and at most 100.")))
+    if indicator.get("target") not in (None, "") and _number(indicator["target"], 0, 10**6, low_open=True) is None:
+        problems.append(
+            Problem((*where, "target"), N_("A target is a number above 0 (or empty: the value is scored as it is)."))
+        )
+    direction = indicator.get("direction")
+    if direction not in DIRECTIONS:
+        problems.append(Problem((*where, "direction"), N_("Choose whether higher or lower is better.")))
+    thresholds = indicator.get("thresholds")
+    if not isinstance(thresholds, list) or not 1 <= len(thresholds) <= MAX_THRESHOLDS:
+        problems.append(
+            Problem((*where, "thresholds"), N_("Give between 1 and %(count)d thresholds."), {"count": MAX_THRESHOLDS})
+        )
+        return weight or Decimal(0)
+    pairs = []
+    for pair in thresholds:
+        bound = _number(pair[0], 0, 10**6) if isinstance(pair, list | tuple) and len(pair) == 2 else None
+        earned = _number(pair[1], 0, 1, low_open=True) if bound is not None else None
+        if bound is None or earned is None:
+            problems.append(
+                Problem(
+                    (*where, "thresholds"),
+                    N_(
+                        "Each threshold is a bound (a number ≥ 0) and the share of the weight it earns (above 0, at most 1)."
+                    ),
+                )
+            )
+            return weight or Decimal(0)
+        pairs.append((bound, earned))
+    for (bound, earned), (next_bound, next_earned) in zip(pairs, pairs[1:], strict=False):
+        ordered = next_bound < bound if direction != "lower" else next_bound > bound
+        if not ordered or next_earned >= earned:
+            problems.append(
+                Problem(
+                    (*where, "thresholds"),
+                    N_("List thresholds best first: each further one is easier to reach and earns less."),
+                )
+            )
+            break
+    return weight or Decimal(0)
+
+
+def validate_definition(definition, measures, finding_codes=None) -> list[Problem]:
+    """Every fault of a scheme's definition (empty: it is sound). `measures` are the registered
+    source measures an indicator may read; `finding_codes`, when given, the known finding codes."""
+    if not isinstance(definition, dict):
+        return [Problem((), N_("The rules are not readable."))]
+    problems: list[Problem] = []
+    indicators = definition.get("indicators")
+    if not isinstance(indicators, list) or not indicators:
+        problems.append(Problem(("indicators",), N_("Give at least one indicator.")))
+        indicators = []
+    total = sum(
+        (_check_indicator(i, indicator, measures, problems) for i, indicator in enumerate(indicators)), Decimal(0)
+    )
+    codes = [i.get("code") for i in indicators if isinstance(i, dict)]
+    integrity = definition.get("integrity")
+    if not isinstance(integrity, dict):
+        problems.append(Problem(("integrity",), N_("The integrity deduction rule is missing.")))
+    else:
+        if not isinstance(integrity.get("code"), str) or not _CODE.match(integrity["code"]):
+            problems.append(
+                Problem(
+                    ("integrity", "code"), N_("A code is 1–30 lower-case letters, digits or _, starting with a letter.")
+                )
+            )
+        codes.append(integrity.get("code"))
+        if not _text(integrity.get("name"), 40):
+            problems.append(Problem(("integrity", "name"), N_("Enter a name of at most 40 characters.")))
+        weight = _number(integrity.get("weight"), 0, 100)
+        if weight is None:
+            problems.append(Problem(("integrity", "weight"), N_("A weight is a number from 0 to 100.")))
+        total += weight or Decimal(0)
+        if _number(integrity.get("deduction_per_finding"), 0, 100, low_open=True) is None:
+            problems.append(
+                Problem(("integrity", "deduction_per_finding"), N_("A deduction is a number above 0 and at most 100."))
+            )
+    for index, code in enumerate(codes):
+        if isinstance(code, str) and code in codes[:index]:
+            where = ("indicators", index, "code") if index < len(indicators) else ("integrity", "code")
+            problems.append(Problem(where, N_("The code %(code)s is used twice."), {"code": code}))
+    if total != 100:
+        problems.append(
+            Problem(("weights",), N_("The weights sum to %(total)s; they must sum to 100."), {"total": str(total)})
+        )
+
+    severity = definition.get("veto_severity")
+    if (
+        isinstance(severity, bool)
+        or not isinstance(severity, int)
+        or not SEVERITY_RANGE[0] <= severity <= SEVERITY_RANGE[1]
+    ):
+        problems.append(Problem(("veto_severity",), N_("Choose the severity from which a finding vetoes the result.")))
+    veto_codes = definition.get("veto_codes")
+    if not isinstance(veto_codes, list) or any(
+        not isinstance(code, str)
+        or not _FINDING.match(code)
+        or (finding_codes is not None and code not in finding_codes)
+        for code in veto_codes
+    ):
+        problems.append(Problem(("veto_codes",), N_("Veto codes are known finding codes (F01–F99).")))
+
+    bands = definition.get("grade_bands")
+    parsed = []
+    if isinstance(bands, list) and len(bands) == len(GRADES):
+        for index, band in enumerate(bands):
+            bound = _number(band[0], 0, 100) if isinstance(band, list | tuple) and len(band) == 2 else None
+            if bound is None:
+                problems.append(Problem(("grade_bands", index), N_("A grade starts at a score from 0 to 100.")))
+            elif band[1] != GRADES[index]:
+                problems.append(Problem(("grade_bands", index), N_("The grades are listed from 优秀 down to 不合格.")))
+            parsed.append(bound)
+        if all(bound is not None for bound in parsed):
+            for index in range(1, len(parsed)):
+                if parsed[index] >= parsed[index - 1]:
+                    problems.append(
+                        Problem(
+                            ("grade_bands", index),
+                            N_("Each grade starts below the one above it: the bands may not overlap."),
+                        )
+                    )
+            if parsed[-1] != 0:
+                problems.append(
+                    Problem(
+                        ("grade_bands", len(parsed) - 1),
+                        N_("The lowest grade starts at 0, so that every score has a grade."),
+                    )
+                )
+    else:
+        problems.append(Problem(("grade_bands",), N_("Give the four grade bands.")))
+
+    cap = definition.get("excellent_cap_percent")
+    if cap not in (None, "") and _number(cap, 0, 100) is None:
+        problems.append(
+            Problem(("excellent_cap_percent",), N_("The cap is a share from 0 to 100 %, or empty for no cap."))
+        )
+    annual = definition.get("annual")
+    if annual is not None:
+        monthly = _number(annual.get("monthly_share"), 0, 100) if isinstance(annual, dict) else None
+        review = _number(annual.get("review_share"), 0, 100) if isinstance(annual, dict) else None
+        if monthly is None or review is None or monthly + review != 100:
+            problems.append(
+                Problem(
+                    ("annual",),
+                    N_("The monthly scores' share and the review's share are numbers from 0 to 100 that sum to 100."),
+                )
+            )
+    return problems

@@ -5,6 +5,7 @@ Services flush, never commit."""
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -47,13 +48,38 @@ def period_kind(period: str) -> str:
 # --- schemes -----------------------------------------------------------------------------------
 
 
+class SchemeInvalid(DomainError):
+    """A definition the rules refuse: every problem, each with its place in the definition (the
+    scheme editor puts each next to its field) and its message in the reader's language."""
+
+    def __init__(self, problems: list[scoring.Problem]):
+        self.problems = [(problem.path, _(problem.message, **problem.params)) for problem in problems]
+        super().__init__(self.problems[0][1] if self.problems else _("The rules are not valid."))
+
+
+def check_definition(definition: dict) -> None:
+    """Refuse a definition `scoring.validate_definition` finds fault with (the one check)."""
+    problems = scoring.validate_definition(definition, sources.INDICATOR_MEASURES, sources.finding_codes())
+    if problems:
+        raise SchemeInvalid(problems)
+
+
+def _scheme_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise DomainError(_("Enter a name of at most 80 characters."), field="name")
+    return name
+
+
 def create_scheme(name: str, effective_from: dt.date, definition: dict | None = None) -> AssessmentScheme:
+    definition = copy.deepcopy(definition or scoring.DEFAULT_DEFINITION)
+    check_definition(definition)
     version = (db.session.scalar(sa.select(sa.func.max(AssessmentScheme.version))) or 0) + 1
     scheme = AssessmentScheme(
         version=version,
-        name=name,
+        name=_scheme_name(name),
         effective_from=effective_from,
-        definition=definition or scoring.DEFAULT_DEFINITION,
+        definition=definition,
         status="draft",
     )
     db.session.add(scheme)
@@ -61,19 +87,61 @@ def create_scheme(name: str, effective_from: dt.date, definition: dict | None = 
     return scheme
 
 
-def update_scheme(scheme: AssessmentScheme, definition: dict) -> None:
+def current_approved() -> AssessmentScheme | None:
+    """The approved scheme in force today, else the latest approved one."""
+    from hrapp.core.db import today
+
+    return db.session.scalar(
+        sa.select(AssessmentScheme)
+        .where(AssessmentScheme.status == "approved")
+        .order_by((AssessmentScheme.effective_from <= today()).desc(), AssessmentScheme.effective_from.desc())
+        .order_by(AssessmentScheme.version.desc())
+        .limit(1)
+    )
+
+
+def new_draft(name: str, effective_from: dt.date) -> AssessmentScheme:
+    """A draft copying the rules of the current approved scheme (the default rules if none)."""
+    base = current_approved()
+    definition = copy.deepcopy(base.definition) if base is not None else None
+    if definition is not None:
+        # Schemes approved before the annual formula existed carry none: the draft starts from the default.
+        definition.setdefault("annual", dict(scoring.DEFAULT_DEFINITION["annual"]))
+    return create_scheme(name, effective_from, definition)
+
+
+def update_scheme(
+    scheme: AssessmentScheme, definition: dict, *, name: str | None = None, effective_from: dt.date | None = None
+) -> None:
     if scheme.status != "draft":
         raise Conflict(_("An approved scheme is locked; create a new version."))
-    scheme.definition = definition
+    check_definition(definition)
+    if name is not None:
+        scheme.name = _scheme_name(name)
+    if effective_from is not None:
+        scheme.effective_from = effective_from
+    scheme.definition = copy.deepcopy(definition)
     db.session.flush()
 
 
 def approve_scheme(scheme: AssessmentScheme) -> None:
     if scheme.status != "draft":
         raise Conflict(_("This scheme is already approved."))
+    check_definition(scheme.definition)
     scheme.status = "approved"
     scheme.approved_at = utcnow()
     scheme.approved_by = current_actor()[1]
+    db.session.flush()
+
+
+def delete_scheme(scheme: AssessmentScheme) -> None:
+    """Only a draft goes, and only while nothing was computed under it."""
+    if scheme.status != "draft":
+        raise Conflict(_("An approved scheme is locked; create a new version."))
+    used = db.session.scalar(sa.select(Assessment.id).where(Assessment.scheme_id == scheme.id).limit(1))
+    if used is not None:
+        raise Conflict(_("Results were computed under this scheme; it cannot be deleted."))
+    db.session.delete(scheme)
     db.session.flush()
 
 

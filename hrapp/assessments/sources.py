@@ -31,6 +31,9 @@ WORKLOAD_MEASURES = (
     "workload_index",
 )
 
+# What an indicator may read (the workload index only normalises the others).
+INDICATOR_MEASURES = tuple(measure for measure in WORKLOAD_MEASURES if measure != "workload_index")
+
 _workload_source: list[Callable] = []
 
 
@@ -100,6 +103,13 @@ def integrity_findings(start: dt.date, end: dt.date, officer_ids: Iterable[int])
             }
         )
     return findings
+
+
+def finding_codes() -> tuple[str, ...]:
+    """The integrity finding codes a veto may name."""
+    from hrapp.integrity.models import FINDING_CODES
+
+    return tuple(FINDING_CODES)
 
 
 def record_annual_result(officer_id: int, year: int, grade: int, note: str) -> None:

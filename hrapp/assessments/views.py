@@ -18,13 +18,12 @@ from flask_login import current_user
 
 from hrapp.assessments import documents, jobs, queries, services, sources
 from hrapp.assessments.forms import AppealForm, ConfirmForm, DecisionForm, PeriodForm, ReviewForm
-from hrapp.assessments.models import APPEAL_STATUSES, SCHEME_STATUSES, STATUSES, AssessmentScheme
+from hrapp.assessments.models import APPEAL_STATUSES, SCHEME_STATUSES, STATUSES
 from hrapp.certification.models import GRADES
 from hrapp.core.db import today
 from hrapp.core.forms import commit_or_refuse
 from hrapp.core.permissions import STAFF, Role, can_edit_officer, has_role, public, role_required
 from hrapp.errors import DomainError
-from hrapp.extensions import db
 from hrapp.officers import panels
 from hrapp.officers import queries as officer_queries
 
@@ -292,20 +291,7 @@ def schemes():
         "assessments/schemes.html",
         schemes=queries.schemes(),
         scheme_statuses=SCHEME_STATUSES,
-        confirm=ConfirmForm(formdata=None),
     )
-
-
-@bp.route("/assessments/schemes/<int:scheme_id>/approve", methods=["POST"])
-@role_required(Role.ADMIN)
-def scheme_approve(scheme_id: int):
-    scheme = db.session.get(AssessmentScheme, scheme_id)
-    if scheme is None:
-        abort(404)
-    ok, _result = commit_or_refuse(None, lambda: services.approve_scheme(scheme))
-    if ok:
-        flash(_("Scheme approved and locked."), "success")
-    return redirect(url_for("assessments.schemes"))
 
 
 @bp.route("/verify/<code>")
@@ -340,3 +326,6 @@ def _panel_context(officer, user):
 
 
 panels.register_panel("assessments/_panel.html", _panel_context, order=30)
+
+# The scheme editor and the summary documents register their routes on this blueprint.
+from hrapp.assessments import scheme_views, summary_views  # noqa: E402,F401

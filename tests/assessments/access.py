@@ -69,6 +69,19 @@ def _draft_scheme(world):
     return {"scheme_id": scheme.id}
 
 
+@_as_test_actor
+def _computed(world):
+    default_scheme()
+    workload({world.officer.id: FULL})
+    services.compute_period("2025-05")
+    db.session.commit()
+    return {"period": "2025-05", "street_id": world.street.id}
+
+
+ADMIN_ONLY = {**STAFF, "hr_clerk": 403, "street_hr": 403}
+# An empty form is refused and shown again with its errors.
+ADMIN_REFUSED = {**ADMIN_ONLY, "admin": 400}
+
 ROUTES = {
     "assessments.index": {"params": lambda world: {}, "GET": STAFF},
     "assessments.compute": {"params": lambda world: {}, "POST": STAFF_REDIRECT},
@@ -83,6 +96,17 @@ ROUTES = {
     "assessments.appeal": {"params": _issued, "POST": OFFICER_REDIRECT},
     "assessments.decide": {"params": _appeal, "POST": STAFF_REDIRECT},
     "assessments.schemes": {"params": lambda world: {}, "GET": STAFF},
-    "assessments.scheme_approve": {"params": _draft_scheme, "POST": ADMIN_REDIRECT},
+    "assessments.scheme_new": {"params": lambda world: {}, "GET": ADMIN_ONLY, "POST": ADMIN_REFUSED},
+    "assessments.scheme_view": {"params": _draft_scheme, "GET": STAFF},
+    "assessments.scheme_edit": {"params": _draft_scheme, "GET": ADMIN_ONLY, "POST": ADMIN_REFUSED},
+    # GET is the confirmation step; the POST approves (or deletes) and redirects.
+    "assessments.scheme_approve": {"params": _draft_scheme, "GET": ADMIN_ONLY, "POST": ADMIN_REDIRECT},
+    "assessments.scheme_delete": {"params": _draft_scheme, "GET": ADMIN_ONLY, "POST": ADMIN_REDIRECT},
+    # The street summary of the street clerk's own street; the district's is outside their scope (404).
+    "assessments.street_summary": {"params": _computed, "GET": STAFF},
+    "assessments.district_summary": {
+        "params": lambda world: {k: v for k, v in _computed(world).items() if k == "period"},
+        "GET": {**STAFF, "street_hr": 404},
+    },
     "assessments.verify": {"params": lambda world: {"code": "0000000000000000"}, "GET": PUBLIC_UNKNOWN},
 }

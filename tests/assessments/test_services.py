@@ -104,7 +104,7 @@ def test_a_period_computed_under_v1_keeps_its_result_after_v2_is_approved(world,
     workload({world.officer.id: FULL})
     services.compute_period("2025-05", street_id=world.street.id)
     services.issue(result(world.officer), reports_dir=reports_dir)
-    stricter = {**scoring.DEFAULT_DEFINITION, "grade_bands": [["101", 4], ["80", 3], ["60", 2], ["0", 1]]}
+    stricter = {**scoring.DEFAULT_DEFINITION, "excellent_cap_percent": "0"}  # no 优秀 at all
     v2 = services.create_scheme("2025 修订", dt.date(2025, 1, 1), stricter)
     services.approve_scheme(v2)
     assert services.scheme_for(dt.date(2025, 5, 1)) == v2
