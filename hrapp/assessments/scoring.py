@@ -132,6 +132,17 @@ def assess(definition: dict, measures: dict, findings: list[dict], months: int) 
     return Result(lines, score, grade, veto, [line["code"] for line in lines if line["no_data"]])
 
 
+def annual_score(definition: dict, year_score: Decimal, monthly_scores: list[Decimal]) -> Decimal:
+    """The annual formula: the monthly scores' mean at its share plus the year-end review (the
+    year's own assessment) at the other. Without monthly results the review stands alone."""
+    if not monthly_scores:
+        return year_score
+    annual = definition.get("annual") or DEFAULT_DEFINITION["annual"]
+    mean = sum(monthly_scores, Decimal(0)) / len(monthly_scores)
+    blended = (mean * _dec(annual["monthly_share"]) + year_score * _dec(annual["review_share"])) / 100
+    return blended.quantize(TWO)
+
+
 def regrade(definition: dict, score: Decimal, veto: str) -> int:
     return 1 if veto else grade_for(definition, score)
 

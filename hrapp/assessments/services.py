@@ -216,6 +216,11 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
         results[officer_id] = scoring.assess(
             definition, measures.get(officer_id, {}), findings.get(officer_id, []), months
         )
+    if period_kind(period) == "year":
+        monthly = _monthly_scores(start.year, ids)
+        for officer_id, result in results.items():
+            result.score = scoring.annual_score(definition, result.score, monthly.get(officer_id, []))
+            result.grade = scoring.regrade(definition, result.score, result.veto_reason)
     capped = scoring.apply_excellent_cap(
         definition, [(officer_id, r.score, r.grade) for officer_id, r in results.items()]
     )
@@ -262,6 +267,23 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
     db.session.flush()
     return {"period": period, "computed": len(results), "skipped": len(settled & set(officers)),
             "capped": len(capped), "workload_source": sources.workload_source_registered()}  # fmt: skip
+
+
+def _monthly_scores(year: int, officer_ids: list[int]) -> dict[int, list[Decimal]]:
+    """Each officer's current monthly scores of the year (the latest version of each month, any
+    status but superseded), for the annual formula; one statement."""
+    months = [f"{year}-{month:02d}" for month in range(1, 13)]
+    rows = db.session.execute(
+        sa.select(Assessment.officer_id, Assessment.score).where(
+            Assessment.period.in_(months), Assessment.status != "superseded"
+        )
+    )
+    wanted = set(officer_ids)
+    scores: dict[int, list[Decimal]] = {}
+    for officer_id, score in rows:
+        if officer_id in wanted:
+            scores.setdefault(officer_id, []).append(Decimal(score))
+    return scores
 
 
 # --- lifecycle ---------------------------------------------------------------------------------

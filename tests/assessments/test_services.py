@@ -184,3 +184,27 @@ def test_an_issued_annual_assessment_becomes_the_annual_result(world, reports_di
     services.issue(result(world.officer, "2025"), reports_dir=reports_dir)
     annual = db.session.scalars(sa.select(AnnualResult).where(AnnualResult.officer_id == world.officer.id)).all()
     assert [(a.year, a.grade) for a in annual] == [(2025, 4)]
+
+
+def test_the_annual_score_blends_the_monthly_scores_with_the_year_end_review(world):
+    """Default formula: 70 % the mean of the year's monthly scores, 30 % the year's own assessment."""
+    default_scheme()
+    source = workload({world.officer.id: FULL})
+    services.compute_period("2025-05", street_id=world.street.id)
+    # June: collection 79 % → 10 of 20, visits 80 % → 8 of 10: 88.
+    source.figures[world.officer.id] = {**FULL, "collection": 79, "visits": 24}
+    services.compute_period("2025-06", street_id=world.street.id)
+    assert result(world.officer, "2025-06").score == Decimal("88.00")
+    # The year reaches every target (twelve months' worth): its review score is 100.
+    source.figures[world.officer.id] = {**FULL, "collection": 1200, "visits": 360, "volume": 480, "patrol": 720}
+    services.compute_period("2025", street_id=world.street.id)
+    annual = result(world.officer, "2025")
+    # 0.7 × (100 + 88) / 2 + 0.3 × 100 = 65.8 + 30 = 95.8
+    assert annual.computed_score == Decimal("95.80") and annual.score == Decimal("95.80")
+    assert annual.grade == scoring.grade_for(scoring.DEFAULT_DEFINITION, Decimal("95.80"))
+
+
+def test_the_annual_formula_shares_come_from_the_scheme():
+    definition = {**scoring.DEFAULT_DEFINITION, "annual": {"monthly_share": "50", "review_share": "50"}}
+    assert scoring.annual_score(definition, Decimal("80"), [Decimal("90"), Decimal("100")]) == Decimal("87.50")
+    assert scoring.annual_score(definition, Decimal("80"), []) == Decimal("80")
