@@ -9,9 +9,13 @@ any other non-number: the default. Views with a narrower sane range use `int_arg
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, Request, request
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
+
+from hrapp.core.forms import EARLIEST_DATE, LATEST_DATE
 
 # The range of a 32-bit INTEGER column (PostgreSQL `integer`); SQLite would take 64 bits.
 DB_INT_MAX = 2**31 - 1
@@ -82,6 +86,16 @@ def int_arg(name: str, default: int | None = None, *, low: int = -DB_INT_MAX, hi
         return bounded_int(request.args[name], low, high)
     except (KeyError, ValueError):
         return default
+
+
+def date_arg(name: str) -> dt.date | None:
+    """A date query parameter within the dates the forms accept, else None: arithmetic a day or a
+    month beyond a far-off date must not leave what a date can hold."""
+    try:
+        value = dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if EARLIEST_DATE <= value <= LATEST_DATE else None
 
 
 def page_args(page: int | None, per_page: int | None) -> tuple[int, int]:

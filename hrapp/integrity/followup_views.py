@@ -15,6 +15,7 @@ from hrapp.core import importing
 from hrapp.core.audit import log_read
 from hrapp.core.db import today
 from hrapp.core.forms import commit_or_refuse, select_choices, show_domain_error
+from hrapp.core.http import date_arg
 from hrapp.core.i18n import local_time
 from hrapp.core.import_page import spreadsheet_response
 from hrapp.core.permissions import INTEGRITY_STAFF, Role, can_read_integrity_log, has_role, role_required
@@ -211,14 +212,8 @@ def draw_detail(draw_id: int):
 
 def _report_period() -> tuple[dt.date, dt.date, int | None]:
     on = today()
-    try:
-        start = dt.date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = dt.date(on.year, 1, 1)
-    try:
-        end = dt.date.fromisoformat(request.args.get("end", ""))
-    except ValueError:
-        end = on
+    start = date_arg("start") or dt.date(on.year, 1, 1)
+    end = date_arg("end") or on
     if end < start:
         start, end = end, start
     street_id = request.args.get("street_id", type=int)

@@ -55,3 +55,11 @@ def test_the_reports_page_and_the_export(app, world, as_role):
     rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
     assert rows[1][0] == check.number and rows[1][9] == 10
     assert as_role("inspector").get("/integrity/").status_code == 200
+
+
+def test_a_far_off_period_falls_back_to_the_default_instead_of_failing(app, world, as_role):
+    inspector = as_role("inspector")
+    for query in ("end=9999-12-31", "start=0001-01-01&end=9999-12-31", "start=2025-01-01&end=2300-01-01"):
+        page = inspector.get(f"/integrity/reports?{query}")
+        assert page.status_code == 200, query
+        assert inspector.get(f"/integrity/reports/export?{query}").status_code == 200, query

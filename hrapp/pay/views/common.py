@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hrapp.core.db import today
-from hrapp.core.forms import EARLIEST_DATE, LATEST_DATE
 from hrapp.core.permissions import Role, has_role
 from hrapp.officers import panels
 from hrapp.pay import calc, queries
@@ -39,16 +38,6 @@ def _month_arg() -> dt.date:
     except ValueError:
         return calc.month_start(today())
     return month if calc.FIRST_PAY_YEAR <= month.year <= calc.LAST_PAY_YEAR else calc.month_start(today())
-
-
-def _date_arg(name: str) -> dt.date | None:
-    """A date query parameter within the dates the forms accept, else None: pay arithmetic goes a
-    month or a day beyond it, which must not leave what a date can hold."""
-    try:
-        value = dt.date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return value if EARLIEST_DATE <= value <= LATEST_DATE else None
 
 
 def _street_arg() -> int | None:

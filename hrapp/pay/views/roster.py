@@ -12,6 +12,7 @@ from flask_login import current_user
 from hrapp.core import importing
 from hrapp.core.db import today
 from hrapp.core.forms import commit_or_refuse, select_choices
+from hrapp.core.http import date_arg
 from hrapp.core.import_page import spreadsheet_response
 from hrapp.core.permissions import STAFF, Role, has_role, role_required
 from hrapp.officers import queries as officer_queries
@@ -23,7 +24,6 @@ from hrapp.pay.forms import (
 from hrapp.pay.views.common import (
     ADMIN,
     PAY_READERS,
-    _date_arg,
     _flash_form_errors,
     _month_arg,
     _street_arg,
@@ -128,7 +128,7 @@ def officer_pay(officer_id: int):
     officer = officer_queries.visible_officer_or_404(current_user, officer_id)
     if not queries.can_see_pay_of(current_user, officer):
         abort(404)
-    on = _date_arg("on") or today()
+    on = date_arg("on") or today()
     return render_template(
         "pay/officer.html",
         officer=officer,

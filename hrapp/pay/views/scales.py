@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from hrapp.core.db import today
 from hrapp.core.forms import commit_or_refuse
+from hrapp.core.http import date_arg
 from hrapp.core.permissions import STAFF, role_required
 from hrapp.extensions import db
 from hrapp.pay import queries, services
@@ -22,7 +23,6 @@ from hrapp.pay.forms import (
 from hrapp.pay.models import AllowanceRuleSet, PayScale
 from hrapp.pay.views.common import (
     ADMIN,
-    _date_arg,
     _flash_form_errors,
     bp,
 )
@@ -40,7 +40,7 @@ def _scale_or_404(scale_id: int) -> PayScale:
 @bp.route("/pay/scales")
 @role_required(*STAFF)
 def scales():
-    on = _date_arg("on")
+    on = date_arg("on")
     in_force = services.scale_in_force(on or today())
     return render_template(
         "pay/scales.html",
