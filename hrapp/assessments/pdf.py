@@ -264,3 +264,13 @@ def assessment_certificate(sheet: AssessmentSheet, *, font_path: str | None = No
         page_label="第 {page} 页 / 共 {pages} 页",
     )
     return pdf.build_document(flowables, font=font, template=template, title=title, created=sheet.issued)
+
+
+def render_many(sheets: list[AssessmentSheet], font_path: str | None = None) -> list[bytes]:
+    """The certificates of many sheets: what a worker process of a batch issue runs."""
+    return [assessment_certificate(sheet, font_path=font_path) for sheet in sheets]
+
+
+def warm(font_path: str | None = None) -> None:
+    """Load the font once when a worker process starts, not with its first document."""
+    pdf.register_font(font_path)

@@ -210,6 +210,29 @@ def officer_measures(start: dt.date, end: dt.date, officer_ids: list[int] | None
     return result
 
 
+def officer_months(start: dt.date, end: dt.date, officer_ids: list[int]) -> dict[tuple[int, str], Measures]:
+    """Measures of many officers month by month (Shanghai months, 'YYYY-MM') over [start, end): the
+    cases they handled and their own valid reports, two GROUP BYs whatever the number of officers."""
+    low, high = utc_bounds(start, end)
+    month = local_month(Case.reported_at).label("month")
+    result: dict[tuple[int, str], Measures] = {}
+    handled = (
+        sa.select(Case.handler_id.label("officer_id"), month, *_case_columns())
+        .where(Case.reported_at >= low, Case.reported_at < high, Case.handler_id.in_(officer_ids))
+        .group_by(Case.handler_id, month)
+    )
+    for row in db.session.execute(handled):
+        _fill(result.setdefault((row.officer_id, row.month), Measures(key=row.officer_id, label=row.month)), row)
+    reported = (
+        sa.select(Case.reporter_id, month, sa.func.count())
+        .where(Case.reported_at >= low, Case.reported_at < high, Case.reporter_id.in_(officer_ids), VALID)
+        .group_by(Case.reporter_id, month)
+    )
+    for officer_id, key, count in db.session.execute(reported):
+        result.setdefault((officer_id, key), Measures(key=officer_id, label=key)).reported = int(count)
+    return result
+
+
 def officer_trend(officer_id: int, months: int, end: dt.date) -> list[Measures]:
     """One officer's measures month by month for the `months` months ending before `end` (a month start)."""
     from hrapp.core.dates import add_months
