@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -157,6 +158,18 @@ def _pool(workers: int, font_path: str | None) -> concurrent.futures.ProcessPool
         return None
 
 
+@contextlib.contextmanager
+def render_pool(workers: int, font_path: str | None = None):
+    """A pool kept across several `issue_many` calls (the periods of a year, one after the other);
+    None with one worker."""
+    pool = _pool(workers, font_path) if workers > 1 else None
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def worker_count(configured: int | None) -> int:
     return max(1, configured or os.cpu_count() or 1)
 
@@ -169,13 +182,17 @@ def issue_many(
     workers: int = 1,
     chunk: int = CHUNK,
     advance: Callable[[int], None] = lambda n: None,
+    pool: concurrent.futures.ProcessPoolExecutor | None = None,
 ) -> int:
     """Issue the assessments `ids`, chunk by chunk; `advance(n)` is called after each chunk is
     recorded and must commit it (the task's progress does). With `workers` > 1 and more than one
-    chunk, a process pool renders; otherwise this process does. Returns how many were issued."""
+    chunk, a process pool renders (`pool`, if given, is used and left open); otherwise this process
+    does. Returns how many were issued."""
     chunks = [ids[offset : offset + chunk] for offset in range(0, len(ids), chunk)]
-    pool = _pool(workers, font_path) if workers > 1 and len(chunks) > 1 else None
-    in_flight = 2 * workers if pool else 0
+    own_pool = pool is None and workers > 1 and len(chunks) > 1
+    if own_pool:
+        pool = _pool(workers, font_path)
+    in_flight = 2 * max(workers, getattr(pool, "_max_workers", 1)) if pool else 0
     queue: collections.deque = collections.deque()
     issued = 0
 
@@ -205,6 +222,6 @@ def issue_many(
         while queue:
             settle()
     finally:
-        if pool is not None:
+        if own_pool and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return issued

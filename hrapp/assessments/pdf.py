@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib import colors
@@ -150,6 +151,19 @@ def signature_block(sheet: AssessmentSheet, style: dict) -> Table:
         )
     )
     return block
+
+
+def _figure(text: str | None, places: int) -> str:
+    """A figure as printed: at most `places` decimals (a rate 0.866667 → 0.8667, an index → 0.82)."""
+    if text in (None, ""):
+        return "—"
+    try:
+        number = Decimal(str(text))
+    except InvalidOperation:
+        return str(text)
+    if number.is_finite() and -number.as_tuple().exponent > places:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return str(number)
 
 
 COMPACT = TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)])
