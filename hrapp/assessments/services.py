@@ -190,7 +190,7 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
     if new_rows:
         # New drafts go in as one bulk statement: machine-computed working data, recomputed at will;
         # the audit trail records what people do to them (review, issue, appeal).
-        db.session.execute(sa.insert(Assessment), new_rows)
+        db.session.execute(sa.insert(Assessment.__table__), new_rows)  # Core: one executemany, no RETURNING
     db.session.flush()
     return {"period": period, "computed": len(results), "skipped": len(settled & set(officers)),
             "capped": len(capped), "workload_source": sources.workload_source_registered()}  # fmt: skip
