@@ -193,9 +193,8 @@ def issue_many(
     chunk, a process pool renders (`pool`, if given, is used and left open); otherwise this process
     does. Returns how many were issued."""
     chunks = [ids[offset : offset + chunk] for offset in range(0, len(ids), chunk)]
-    own_pool = pool is None and workers > 1 and len(chunks) > 1
-    if own_pool:
-        pool = _pool(workers, font_path)
+    owned = _pool(workers, font_path) if pool is None and workers > 1 and len(chunks) > 1 else None
+    pool = pool or owned
     in_flight = 2 * max(workers, getattr(pool, "_max_workers", 1)) if pool else 0
     queue: collections.deque = collections.deque()
     issued = 0
@@ -216,9 +215,14 @@ def issue_many(
     try:
         for ids_of_chunk in chunks:
             prepared = prepare(ids_of_chunk)
+            future = None
             if pool is not None:
-                future = pool.submit(render_many, prepared.sheets, font_path)
-            else:
+                try:
+                    future = pool.submit(render_many, prepared.sheets, font_path)
+                except (AssertionError, OSError, RuntimeError):  # processes start on the first submit
+                    log.warning("worker processes could not start; rendering in this process", exc_info=True)
+                    pool, in_flight = None, 0
+            if future is None:
                 future = _Done(render_many(prepared.sheets, font_path))
             queue.append((len(ids_of_chunk), prepared, future))
             while len(queue) > in_flight:
@@ -226,6 +230,6 @@ def issue_many(
         while queue:
             settle()
     finally:
-        if own_pool and pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if owned is not None:
+            owned.shutdown(wait=True, cancel_futures=True)
     return issued

@@ -156,3 +156,19 @@ def test_the_certificate_shows_both_charts_and_the_signature_block(computed):
         ("5月", float(assessment.score)),
     ]
     assert sheet.workload == [("3月", 31, 0.9), ("4月", 38, 0.95), ("5月", 42, None)]
+
+
+def test_without_worker_processes_the_batch_renders_in_this_process(computed, monkeypatch):
+    class Refusing:
+        _max_workers = 2
+
+        def submit(self, *args):
+            raise AssertionError("daemonic processes are not allowed to have children")
+
+        def shutdown(self, **kwargs):
+            pass
+
+    monkeypatch.setattr(issuing, "_pool", lambda workers, font_path: Refusing())
+    ids = _pending()
+    assert issuing.issue_many(ids, reports_dir=current_app.config["REPORTS_DIR"], workers=2, chunk=1) == 3
+    assert all(db.session.get(Assessment, i).status == "issued" for i in ids)
