@@ -15,7 +15,9 @@ def measures(start: dt.date, end: dt.date, officer_ids: list[int]) -> list[dict]
     """Rows of officer_id and measures over [start, end] (end inclusive, as periods are). A rate
     with nothing to divide (no closed case, no rating) is left out: the indicator reads "no data"."""
     rows = []
-    for officer_id, found in officer_measures(start, end + dt.timedelta(days=1), officer_ids).items():
+    for officer_id, found in officer_measures(
+        start, end + dt.timedelta(days=1), officer_ids, close_hours=False
+    ).items():
         row = {
             "officer_id": officer_id,
             "volume": found.reported,
