@@ -197,8 +197,8 @@ def assessment_certificate(sheet: AssessmentSheet, *, font_path: str | None = No
                 [
                     [
                         line["name"],
-                        "无数据" if line["no_data"] else line["raw"],
-                        line["index"] or "—",
+                        "无数据" if line["no_data"] else _figure(line["raw"], 4),
+                        _figure(line["index"], 2),
                         line["value"] or "—",
                         line["weight"],
                         line["points"],

@@ -172,3 +172,10 @@ def test_without_worker_processes_the_batch_renders_in_this_process(computed, mo
     ids = _pending()
     assert issuing.issue_many(ids, reports_dir=current_app.config["REPORTS_DIR"], workers=2, chunk=1) == 3
     assert all(db.session.get(Assessment, i).status == "issued" for i in ids)
+
+
+def test_figures_print_to_a_few_places():
+    from hrapp.assessments.pdf import _figure
+
+    assert [_figure(v, 4) for v in ("0.866667", "119", "62.63", None, "n/a")] == ["0.8667", "119", "62.63", "—", "n/a"]
+    assert _figure("0.8217916946283655", 2) == "0.82" and _figure("1", 2) == "1"
