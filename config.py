@@ -27,6 +27,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REPORTS_DIR = os.environ.get("REPORTS_DIR", str(BASE_DIR / "reports"))
     PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+    # Processes rendering a batch issue of assessment PDFs; unset means one per core.
+    ASSESSMENT_ISSUE_WORKERS = int(os.environ.get("ASSESSMENT_ISSUE_WORKERS") or 0) or None
     # Where the QR code of an issued document points (the verification page of this site).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Integrity evidence files live outside the web root; unset means INSTANCE_DIR/evidence.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
+import functools
 import re
 from decimal import Decimal
 
@@ -64,6 +65,13 @@ def _dec(value) -> Decimal:
     return Decimal(str(value))
 
 
+@functools.lru_cache(maxsize=4096)
+def _rule(value) -> Decimal:
+    """A number of a scheme's definition (weight, target, bound): a few distinct strings, read for
+    every officer and indicator, converted once."""
+    return Decimal(str(value))
+
+
 def months_in(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
@@ -71,7 +79,7 @@ def months_in(start: dt.date, end: dt.date) -> int:
 def score_indicator(indicator: dict, measures: dict, months: int) -> dict:
     """One line: raw value, the value scored (normalised / against the target), points."""
     raw = measures.get(indicator["measure"])
-    weight = _dec(indicator["weight"])
+    weight = _rule(indicator["weight"])
     line = {"code": indicator["code"], "name": indicator["name"], "weight": str(weight), "raw": None,
             "index": None, "value": None, "points": "0.00", "no_data": raw is None}  # fmt: skip
     if raw is None:
@@ -84,14 +92,14 @@ def score_indicator(indicator: dict, measures: dict, months: int) -> dict:
         line["index"] = str(index)
         value = value / index
     if indicator.get("target") is not None:
-        value = value / (_dec(indicator["target"]) * months)
+        value = value / (_rule(indicator["target"]) * months)
     value = value.quantize(FOUR, rounding=decimal.ROUND_HALF_UP)
     line["value"] = str(value)
     fraction = Decimal(0)
+    higher = indicator.get("direction", "higher") == "higher"
     for bound, earned in indicator["thresholds"]:
-        reached = value >= _dec(bound) if indicator.get("direction", "higher") == "higher" else value <= _dec(bound)
-        if reached:
-            fraction = _dec(earned)
+        if value >= _rule(bound) if higher else value <= _rule(bound):
+            fraction = _rule(earned)
             break
     line["points"] = str((weight * fraction).quantize(TWO))
     return line

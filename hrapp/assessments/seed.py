@@ -1,7 +1,12 @@
-"""Demo assessments: the default scheme, last month computed for the district and issued for the
-street of the demo officer account (so /me shows a PDF; at most ISSUED of them, the demo officer's
-first, so a 20,000-officer benchmark database stays quick to build). No workload domain exists yet, so the
-workload indicators show as "no data" — the demo tells the truth about its inputs."""
+"""Demo assessments: the default scheme, then a year of them computed and issued — the twelve
+complete months before the seed day, one after the other (each certificate charts the months before
+it), and the annual result of the last month's year so far — so every officer's page and PDF has
+real content, scored from the year of cases and work records the workload step adds.
+
+Scale: up to ISSUE_ALL officers every result is issued (a process pool renders, see issuing.py);
+above, the year is issued for the demo officer's street only. A district too large for the workload
+step's cases (a benchmark database) gets last month computed and the demo officer's street's first
+ISSUED documents, as its workload indicators have no data."""
 
 from __future__ import annotations
 
@@ -11,37 +16,59 @@ import random
 import sqlalchemy as sa
 from flask import current_app
 
-from hrapp.assessments import services
-from hrapp.assessments.models import Assessment
+from hrapp.assessments import issuing, queries, services
 from hrapp.auth.models import User
+from hrapp.core.dates import add_months
 from hrapp.extensions import db
 from hrapp.officers.models import Officer
 
+MONTHS = 12
+ISSUE_ALL = 500
+YEAR_UP_TO = 2000  # officers with demo cases (the workload step's limit)
 ISSUED = 20
 
 
-def seed_assessments(rng: random.Random, on: dt.date) -> None:
-    services.ensure_default_scheme()
-    period = (on.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
-    services.compute_period(period)
-    demo = db.session.execute(
+def _demo_officer() -> tuple[int, int] | None:
+    return db.session.execute(
         sa.select(Officer.id, Officer.street_id)
         .join(User, User.officer_id == Officer.id)
         .where(User.role == "officer")
         .order_by(User.id)
         .limit(1)
     ).first()
-    if demo is None:
+
+
+def seed_assessments(rng: random.Random, on: dt.date) -> None:
+    services.ensure_default_scheme()
+    last = on.replace(day=1) - dt.timedelta(days=1)
+    demo = _demo_officer()
+    officers = db.session.scalar(sa.select(sa.func.count()).where(Officer.status == "active"))
+    settings = {
+        "reports_dir": current_app.config["REPORTS_DIR"],
+        "font_path": current_app.config.get("PDF_FONT_PATH"),
+    }
+    if officers > YEAR_UP_TO:
+        period = last.strftime("%Y-%m")
+        services.compute_period(period)
+        if demo is not None:
+            ids = list(db.session.scalars(queries.pending_for_issue(period, demo[1])))
+            first = sorted(ids, key=lambda i: i != _assessment_of(demo[0], period))[:ISSUED]
+            issuing.issue_many(first, **settings)
         return
-    officer_id, street_id = demo
-    for assessment in db.session.scalars(
-        sa.select(Assessment)
-        .where(Assessment.period == period, Assessment.street_id == street_id)
-        .order_by(Assessment.officer_id != officer_id, Assessment.officer_id)
-        .limit(ISSUED)
-    ):
-        services.issue(
-            assessment,
-            reports_dir=current_app.config["REPORTS_DIR"],
-            font_path=current_app.config.get("PDF_FONT_PATH"),
-        )
+    street_id = None if officers <= ISSUE_ALL or demo is None else demo[1]
+    periods = [add_months(last.replace(day=1), -back).strftime("%Y-%m") for back in range(MONTHS - 1, -1, -1)]
+    periods.append(str(last.year))
+    workers = issuing.worker_count(current_app.config.get("ASSESSMENT_ISSUE_WORKERS"))
+    with issuing.render_pool(workers, settings["font_path"]) as pool:
+        for period in periods:
+            services.compute_period(period)
+            ids = list(db.session.scalars(queries.pending_for_issue(period, street_id)))
+            issuing.issue_many(ids, **settings, pool=pool)
+
+
+def _assessment_of(officer_id: int, period: str) -> int | None:
+    from hrapp.assessments.models import Assessment
+
+    return db.session.scalar(
+        sa.select(Assessment.id).where(Assessment.officer_id == officer_id, Assessment.period == period)
+    )

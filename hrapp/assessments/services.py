@@ -263,7 +263,7 @@ def compute_period(period_text: str, street_id: int | None = None) -> dict:
     if new_rows:
         # New drafts go in as one bulk statement: machine-computed working data, recomputed at will;
         # the audit trail records what people do to them (review, issue, appeal).
-        db.session.execute(sa.insert(Assessment), new_rows)
+        db.session.execute(sa.insert(Assessment.__table__), new_rows)  # Core: one executemany, no RETURNING
     db.session.flush()
     return {"period": period, "computed": len(results), "skipped": len(settled & set(officers)),
             "capped": len(capped), "workload_source": sources.workload_source_registered()}  # fmt: skip
@@ -323,22 +323,12 @@ def review(assessment: Assessment, *, comment: str, adjustment=0, reason: str = 
 def issue(assessment: Assessment, *, reports_dir: str, font_path: str | None = None) -> None:
     """Lock the result and archive its PDF (with hash and verification code). An annual result
     also becomes the officer's annual result for the promotion rules."""
-    from hrapp.assessments import documents
+    from hrapp.assessments import issuing
 
     if assessment.status not in ("draft", "reviewed"):
         raise Conflict(_("This assessment is already issued."))
-    assessment.status = "issued"
-    assessment.issued_by = current_actor()[1]
-    assessment.issued_at = utcnow()
-    db.session.flush()
-    documents.archive(assessment, reports_dir=reports_dir, font_path=font_path)
-    if period_kind(assessment.period) == "year":
-        sources.record_annual_result(
-            assessment.officer_id,
-            int(assessment.period),
-            assessment.grade,
-            f"考核 {assessment.period} v{assessment.version}",
-        )
+    if not issuing.issue_one(assessment, reports_dir=reports_dir, font_path=font_path):
+        raise Conflict(_("This assessment changed while it was being issued; try again."))
 
 
 def appeal(assessment: Assessment, *, reason: str) -> AssessmentAppeal:

@@ -35,17 +35,24 @@ WORKLOAD_MEASURES = (
 INDICATOR_MEASURES = tuple(measure for measure in WORKLOAD_MEASURES if measure != "workload_index")
 
 _workload_source: list[Callable] = []
+_workload_by_month: list[Callable] = []
 
 
-def register_workload_measures_source(function: Callable | None) -> None:
+def register_workload_measures_source(function: Callable | None, *, by_month: Callable | None = None) -> None:
     """`function(start, end, officer_ids)` returns a select (or rows/mappings) of officer_id and any
     of WORKLOAD_MEASURES over [start, end]: volume (valid event reports), closure_rate,
     on_time_rate, rework_rate, satisfaction (rates 0..1), collection (records collected), visits
     (households visited), patrol (patrol hours), workload_index (the grid's index, 1 = average).
-    A measure left out, or an officer without a row, is "no data". None unregisters."""
+    A measure left out, or an officer without a row, is "no data". None unregisters.
+
+    `by_month(start, end, officer_ids)`, optional, returns rows of officer_id, month ('YYYY-MM'),
+    volume and on_time_rate per month: the certificate's chart of case volume and on-time rate."""
     _workload_source.clear()
+    _workload_by_month.clear()
     if function is not None:
         _workload_source.append(function)
+        if by_month is not None:
+            _workload_by_month.append(by_month)
 
 
 def workload_source_registered() -> bool:
@@ -64,6 +71,22 @@ def workload_measures(start: dt.date, end: dt.date, officer_ids: Iterable[int]) 
             key: decimal.Decimal(str(row[key])) for key in WORKLOAD_MEASURES if row.get(key) is not None
         }
     return measures
+
+
+def workload_by_month(start: dt.date, end: dt.date, officer_ids: Iterable[int]) -> dict[int, dict[str, dict]]:
+    """{officer_id: {'2026-03': {'volume': int, 'on_time_rate': float | None}}}; empty without a source."""
+    if not _workload_by_month:
+        return {}
+    result = _workload_by_month[0](start, end, list(officer_ids))
+    rows = db.session.execute(result).mappings().all() if isinstance(result, sa.Select) else result
+    months: dict[int, dict[str, dict]] = {}
+    for row in rows:
+        rate = row.get("on_time_rate")
+        months.setdefault(int(row["officer_id"]), {})[str(row["month"])] = {
+            "volume": int(row.get("volume") or 0),
+            "on_time_rate": None if rate is None else float(rate),
+        }
+    return months
 
 
 def training_hours(start: dt.date, end: dt.date, officer_ids: Iterable[int]) -> dict[int, decimal.Decimal]:

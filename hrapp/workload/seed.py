@@ -11,6 +11,7 @@ import random
 
 import sqlalchemy as sa
 
+from hrapp.core.dates import add_months
 from hrapp.core.staged_import import run_staged
 from hrapp.extensions import db
 from hrapp.officers.models import Officer, Posting
@@ -36,7 +37,8 @@ def seed_workload(rng: random.Random, on: dt.date) -> None:
     ).all()
     if not postings or len(postings) > DEMO_OFFICERS:
         return
-    start = on - dt.timedelta(days=365)
+    # From the first day of the month a year back: twelve whole months to assess, and this one so far.
+    start = add_months(on.replace(day=1), -12)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None) + UTC_OFFSET
     # A few officers close their own reports within minutes: the anomaly signals have something to show.
     suspicious = frozenset(rng.sample(range(len(postings)), k=max(1, len(postings) // 50)))
@@ -44,7 +46,7 @@ def seed_workload(rng: random.Random, on: dt.date) -> None:
         [(grid, employee_no) for grid, employee_no, _id in postings],
         CASES_PER_OFFICER_YEAR * len(postings),
         start,
-        365,
+        (on - start).days,
         seed=rng.randint(0, 10**6),
         prefix="FT",
         now=now,
