@@ -24,7 +24,7 @@ from locust.contrib.fasthttp import FastHttpUser as HttpUser
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-_SAMPLES: list[tuple[str, str, float, int, str]] = []
+_SAMPLES: list[tuple[str, str, float, int, str, float]] = []  # phase, name, ms, status, error, start
 _officers = itertools.count()
 _tokens = itertools.count()
 
@@ -37,7 +37,8 @@ _window: dict[str, float] = {}  # the measured window: starts once every user is
 def _record(request_type, name, response_time, response_length, response=None, exception=None, **kwargs):
     status = getattr(response, "status_code", 0) or 0
     phase = "measured" if "start" in _window and "end" not in _window else "ramp"
-    _SAMPLES.append((phase, name, response_time, status, repr(exception) if exception else ""))
+    error = repr(exception) if exception else ""
+    _SAMPLES.append((phase, name, response_time, status, error, round(time.time() - response_time / 1000, 3)))
 
 
 @events.spawning_complete.add_listener

@@ -114,6 +114,37 @@ def _machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / tick, sum(values) / tick
 
 
+class LockWatch(threading.Thread):
+    """PostgreSQL: every half second, the sessions of the database waiting on a lock (the most at
+    once, and what they ran); SQLite keeps no such view (its waits show as slow writes)."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url = url
+        self.stopping = threading.Event()
+        self.most = 0
+        self.samples = 0
+        self.waiting: dict[str, int] = {}
+
+    def run(self) -> None:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+        query = sa.text(
+            "SELECT left(query, 120) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            while not self.stopping.wait(0.5):
+                rows = connection.execute(query).scalars().all()
+                self.samples += 1
+                self.most = max(self.most, len(rows))
+                for text in rows:
+                    self.waiting[text] = self.waiting.get(text, 0) + 1
+        engine.dispose()
+
+
 def _percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
@@ -127,7 +158,7 @@ def summarise(samples: list, seconds: float) -> dict:
     Failures are counted over the whole run."""
     names: dict[str, list] = {}
     ramp_failures: dict[str, int] = {}
-    for phase, name, elapsed, status, error in samples:
+    for phase, name, elapsed, status, error, *_start in samples:
         if phase == "measured" or name in LOGIN:
             names.setdefault(name, []).append((elapsed, status, error))
         elif error:
@@ -195,10 +226,13 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     importer = ImportLoop(plan["import_files"], env, work / "import.log")
+    locks = LockWatch(url) if database == "postgresql" else None
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
         if background_import:
             importer.start()
+        if locks:
+            locks.start()
         time.sleep(2)  # the import is reading its file when the users arrive
         server_cpu, machine = _cpu_seconds(server.pid), _machine_busy()
         locust = subprocess.run(
@@ -217,6 +251,9 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
             importer.join(timeout=300)
     finally:
         importer.stopping.set()
+        if locks:
+            locks.stopping.set()
+            locks.join(timeout=5)
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -242,10 +279,14 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
             "cores": os.cpu_count(),
             "machine_busy_share": busy / total if total else None,
             "server_cpu_seconds": server_cpu,
+            "requests": len(recorded["samples"]),
             "import_cpu_seconds": sum(run.get("cpu_seconds", 0) for run in importer.runs),
             "import_wall_seconds": sum(run["seconds"] for run in importer.runs),
             "wall_seconds": total / (os.cpu_count() or 1),
         },
+        "lock_waits": None
+        if locks is None
+        else {"most_at_once": locks.most, "samples": locks.samples, "statements": locks.waiting},
         "server_tracebacks": server_text.count("Traceback"),
         "database_locked": server_text.count("database is locked") + import_text.count("database is locked"),
         "work": str(work),
@@ -254,6 +295,12 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
     if keep:
         keep.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     return figures(result)
+
+
+def _lock_note(waits: dict | None) -> str:
+    if waits is None:
+        return ""
+    return f", sessions waiting on a lock: at most {waits['most_at_once']} at once"
 
 
 def _cpu_note(cpu: dict | None) -> str:
@@ -280,7 +327,7 @@ def figures(result: dict) -> list[Figure]:
             f"load {database}: errors", errors, "errors", limit=1,
             detail=f"{result['users']} users, {result['seconds']} s; HTTP failures {overall['failures']}, "
             f"server tracebacks {result['server_tracebacks']}, 'database is locked' {result['database_locked']}, "
-            f"failed imports {len(failed_imports)}",
+            f"failed imports {len(failed_imports)}{_lock_note(result.get('lock_waits'))}",
         ),
         Figure(
             f"load {database}: p99, all requests but login", overall["p99"], "ms", limit=P99_LIMIT_MS,
@@ -296,6 +343,17 @@ def figures(result: dict) -> list[Figure]:
                 f"load {database}: {name} p99", row["p99"], "ms", limit=None if name in LOGIN else P99_LIMIT_MS,
                 detail=f"{row['requests']} requests ({row['rps']:.1f}/s), {row['failures']} failed, "
                 f"p50 {row['p50']:.0f} ms, p95 {row['p95']:.0f} ms",
+            )
+        )  # fmt: skip
+    cpu = result.get("cpu") or {}
+    if cpu.get("requests"):
+        cost = cpu["server_cpu_seconds"] * 1000 / cpu["requests"]
+        out.append(
+            Figure(
+                f"load {database}: gunicorn CPU per request", cost, "ms",
+                detail=f"{cpu['requests']} requests, logins included; at this cost 2 idle cores serve "
+                f"~{2000 / cost:.0f} requests/s, this run got {cpu['server_cpu_seconds'] / cpu['wall_seconds']:.2f} "
+                f"cores for the server (machine {cpu['machine_busy_share']:.0%} busy)",
             )
         )  # fmt: skip
     done = [run for run in imports if run["rc"] == 0]
