@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows per background import file")
     parser.add_argument("--no-import", action="store_true", help="without the background import (for comparison)")
+    parser.add_argument("--import-nice", type=int, default=0, help="CPU niceness of the background import")
     parser.add_argument("--pg-url", help="PostgreSQL URL (default BENCH_LOAD_PG_URL, else the hrapp_load database)")
     parser.add_argument("--json", type=Path, help="also write the raw result here")
     options = parser.parse_args(argv)
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds=options.seconds,
         import_rows=options.import_rows,
         background_import=not options.no_import,
+        import_nice=options.import_nice,
         pg_url=options.pg_url,
         keep=options.json,
     )

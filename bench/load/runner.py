@@ -51,9 +51,9 @@ class ImportLoop(threading.Thread):
     """The web's background case import (`bench.load.importer`), file after file, until stopped;
     the one in flight finishes."""
 
-    def __init__(self, files: list[str], env: dict, log: Path):
+    def __init__(self, files: list[str], env: dict, log: Path, nice: int = 0):
         super().__init__(daemon=True)
-        self.files, self.env, self.log = files, env, log
+        self.files, self.env, self.log, self.nice = files, env, log, nice
         self.stopping = threading.Event()
         self.runs: list[dict] = []
 
@@ -66,7 +66,7 @@ class ImportLoop(threading.Thread):
                 started = time.perf_counter()
                 cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 done = subprocess.run(
-                    [sys.executable, "-m", "bench.load.importer", path],
+                    ["nice", "-n", str(self.nice), sys.executable, "-m", "bench.load.importer", path],
                     cwd=ROOT,
                     env=self.env,
                     stdout=subprocess.PIPE,
@@ -152,13 +152,18 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered) + 0.5)) - 1))]
 
 
-def summarise(samples: list, seconds: float) -> dict:
+def summarise(samples: list, seconds: float, window: dict | None = None) -> dict:
     """Per request name and in all (logins apart): requests, failures, req/s, p50/p95/p99 over the
     measured window; logins (made while the users arrive, before the window) over the whole run.
     Failures are counted over the whole run."""
     names: dict[str, list] = {}
     ramp_failures: dict[str, int] = {}
-    for phase, name, elapsed, status, error, *_start in samples:
+    start, end = (window or {}).get("start"), (window or {}).get("end")
+    for phase, name, elapsed, status, error, *started in samples:
+        if started and start and end:
+            # A request that started while the users were still logging in queued behind the logins:
+            # the window counts the requests sent within it.
+            phase = "measured" if start <= started[0] < end else "ramp"
         if phase == "measured" or name in LOGIN:
             names.setdefault(name, []).append((elapsed, status, error))
         elif error:
@@ -193,7 +198,7 @@ def summarise(samples: list, seconds: float) -> dict:
 
 
 def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_rows: int = 200_000,
-        import_files: int = 2, background_import: bool = True, pg_url: str | None = None,
+        import_files: int = 2, background_import: bool = True, import_nice: int = 0, pg_url: str | None = None,
         keep: Path | None = None) -> list[Figure]:  # fmt: skip
     """One run; `database` is sqlite or postgresql (BENCH_LOAD_PG_URL, else the hrapp_load database)."""
     if database == "sqlite":
@@ -225,7 +230,7 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
              "hrapp:create_app()"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    importer = ImportLoop(plan["import_files"], env, work / "import.log")
+    importer = ImportLoop(plan["import_files"], env, work / "import.log", import_nice)
     locks = LockWatch(url) if database == "postgresql" else None
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
@@ -264,7 +269,7 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
     recorded = json.loads((work / "samples.json").read_text(encoding="utf-8"))
     window = recorded["window"]
     measured = window.get("end", 0) - window.get("start", 0)
-    rows = summarise(recorded["samples"], measured or seconds)
+    rows = summarise(recorded["samples"], measured or seconds, window)
     server_text = server_log.read_text(encoding="utf-8", errors="replace")
     import_log = work / "import.log"
     import_text = import_log.read_text(encoding="utf-8", errors="replace") if import_log.exists() else ""
@@ -272,6 +277,7 @@ def run(database: str = "sqlite", *, users: int = 32, seconds: int = 60, import_
         "database": database,
         "users": users,
         "background_import": background_import,
+        "import_nice": import_nice,
         "seconds": round(measured, 1),
         "requests": rows,
         "imports": importer.runs,
