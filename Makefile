@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := hrapp:create_app
 
-.PHONY: run worker test test-pg e2e-deps bench translations lint format migrate clean
+.PHONY: run worker test test-pg e2e-deps bench load load-deps translations lint format migrate clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ test: venv translations
 
 bench: venv translations
 	$(BIN)/python -m bench
+
+# The load test (bench/load): gunicorn with 2 workers, 32 locust users for 60 s, a case import in
+# the background; LOAD_DATABASE=postgresql runs it on BENCH_LOAD_PG_URL instead of a SQLite file.
+LOAD_DATABASE ?= sqlite
+load-deps: venv
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+
+load: load-deps translations
+	$(BIN)/python -m bench.load --database $(LOAD_DATABASE)
 
 # After changing user-facing strings: extract them and merge into the catalogues.
 messages: venv

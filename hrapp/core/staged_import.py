@@ -31,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from hrapp.core.db import lock_for_writing
 from hrapp.core.importing import Column, ImportFileError, ImportReport, RowError, _cell_text
 from hrapp.extensions import db
 
@@ -376,6 +377,10 @@ def run_staged(
     report = StagedImportReport(dry_run=dry_run)
     bad_rows: set[int] = set()
     table = stage(spec, rows, connection, context, report, bad_rows, progress, first_row)
+    if not dry_run:
+        # Checks, plan and merge see one state of the database and write to it: on SQLite the lock
+        # is taken here, after the long parse, so other writers wait only for checks and merge.
+        lock_for_writing(connection)
     validate(spec, connection, table, context, report, bad_rows)
     if bad_rows and partial:
         bad = list(bad_rows)

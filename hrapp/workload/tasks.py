@@ -25,6 +25,16 @@ from hrapp.workload.importing import case_import_spec
 
 IMPORT_CASES = "workload.import_cases"
 BATCH_ROWS = 50_000  # rows per transaction (and per progress report)
+# SQLite has one writer at a time: a batch holds the write lock from its checks to its commit, and
+# every request that writes meanwhile (an API batch, a login) waits. Smaller batches keep that wait
+# short while an import runs beside the web workers; PostgreSQL locks only the rows it writes.
+SQLITE_BATCH_ROWS = 2_000
+
+
+def batch_rows() -> int:
+    return min(BATCH_ROWS, SQLITE_BATCH_ROWS) if db.engine.dialect.name == "sqlite" else BATCH_ROWS
+
+
 LISTED_ERRORS = 5  # problems named in a failed run's message
 
 
@@ -81,7 +91,8 @@ def import_cases(params: dict, progress) -> dict:
                 if not header:
                     raise DomainError(_("The file is empty."))
                 first_row = 2
-                while batch := list(islice(rows, BATCH_ROWS)):
+                size = batch_rows()
+                while batch := list(islice(rows, size)):
                     report = staged_import.run_staged(spec, [header, *batch], dry_run=False, first_row=first_row)
                     if report.rejected or report.errors:
                         db.session.rollback()

@@ -65,11 +65,15 @@ class _Ladder:
         return self.rules.get(target.id) if target is not None else None
 
 
+# Built once: SQLAlchemy memoizes an alias's adapted columns, which fresh aliases per call rebuild
+# on every officer page (its tier panel evaluates eligibility). A statement uses them once.
+_TIER_ALIASES = (aliased(TierRecord), aliased(TierRecord))
+
+
 def _current_tiers(officer_condition, on: dt.date) -> sa.Select:
     """Officers matching the condition who hold a tier on `on`, with that tier, its step and since
     when they hold it without interruption (steps in the same tier do not restart the count)."""
-    current = aliased(TierRecord)
-    history = aliased(TierRecord)
+    current, history = _TIER_ALIASES
     other_tier_end = sa.func.max(sa.case((history.tier_id != current.tier_id, history.effective_to)))
     return (
         sa.select(
