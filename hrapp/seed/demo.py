@@ -168,7 +168,11 @@ def seed_officers(rng: random.Random, grids: list[tuple[int, int]], count: int, 
 
 
 def seed_users(password: str) -> dict[str, int]:
-    first_officer = db.session.scalar(sa.select(Officer).order_by(Officer.employee_no).limit(1))
+    # The demo's officer account belongs to an officer at work, so every self-service page
+    # (assessments, pay, workload) has something to show.
+    first_officer = db.session.scalar(
+        sa.select(Officer).where(Officer.status == "active").order_by(Officer.employee_no).limit(1)
+    )
     futian_street = db.session.scalar(sa.select(Street).where(Street.code == "FT03"))
     accounts = [
         ("admin", "系统管理员", "admin", {}),

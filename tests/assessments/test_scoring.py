@@ -56,8 +56,11 @@ def test_volumes_are_normalised_by_the_grids_workload_index():
         ("rework", "rework_rate", "0.0501", "3.00"),
         ("rework", "rework_rate", "0.1", "3.00"),
         ("rework", "rework_rate", "0.1001", "0.00"),
-        ("events", "volume", "40", "20.00"),
-        ("events", "volume", "23", "0.00"),
+        # Valid reports against 15 a month.
+        ("events", "volume", "15", "20.00"),
+        ("events", "volume", "12", "16.00"),
+        ("events", "volume", "9", "10.00"),
+        ("events", "volume", "8.99", "0.00"),
         ("patrol", "patrol", "48", "12.00"),
     ],
 )
