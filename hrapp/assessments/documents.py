@@ -8,12 +8,13 @@ import itertools
 import os
 import secrets
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
-from hrapp.assessments import sources
+from hrapp.assessments import scoring, sources
 from hrapp.assessments.models import Assessment, AssessmentDocument
 from hrapp.assessments.pdf import AssessmentSheet
 from hrapp.certification.models import TIER_LABELS
@@ -151,9 +152,29 @@ def sheets_for(assessments: list[Assessment], codes: dict[int, str], issued_at: 
                 verify_url=verify_url(code),
                 workload=found["workload"].get(assessment.officer_id, []),
                 issued=issued_local,
+                **_annual_figures(assessment),
             )
         )
     return sheets
+
+
+def _annual_figures(assessment: Assessment) -> dict:
+    """For a year's result: the year-end review (the indicators' points) and the formula that
+    blends it with the monthly scores, read back from the computed score so the document shows
+    exactly the figures the computation used."""
+    if len(assessment.period) != 4:
+        return {}
+    annual = assessment.scheme.definition.get("annual") or scoring.DEFAULT_DEFINITION["annual"]
+    monthly_share, review_share = Decimal(annual["monthly_share"]), Decimal(annual["review_share"])
+    review = sum((Decimal(line["points"]) for line in assessment.lines), Decimal(0))
+    if review == assessment.computed_score or not monthly_share:
+        return {"review_score": f"{review:.2f}"}  # no monthly results: the review stands alone
+    mean = (assessment.computed_score * 100 - review * review_share) / monthly_share
+    formula = (
+        f"年度得分 = 月度得分平均 {mean:.2f} × {monthly_share:g}% + 年终考评 {review:.2f} × {review_share:g}%"
+        f" = {assessment.computed_score:.2f}"
+    )
+    return {"review_score": f"{review:.2f}", "annual_formula": formula}
 
 
 def sheet_for(assessment: Assessment, code: str) -> AssessmentSheet:

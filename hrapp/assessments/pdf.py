@@ -53,6 +53,8 @@ class AssessmentSheet:
     # (month label, valid reports, on-time rate 0..1 or None) from January to the period's month.
     workload: list[tuple[str, int, float | None]] = dataclasses.field(default_factory=list)
     issued: dt.datetime | None = None  # aware; dates the PDF
+    review_score: str = ""  # a year's result: the indicators' points, blended by the annual formula
+    annual_formula: str = ""
 
 
 class QrFlowable(QrCode):
@@ -205,7 +207,16 @@ def assessment_certificate(sheet: AssessmentSheet, *, font_path: str | None = No
                     ]
                     for line in sheet.lines
                 ]
-                + [["合计", "", "", "", "100", sheet.computed_score]],
+                + [
+                    [
+                        "年终考评" if sheet.review_score else "合计",
+                        "",
+                        "",
+                        "",
+                        "100",
+                        sheet.review_score or sheet.computed_score,
+                    ]
+                ],
                 font=font,
                 numeric=(1, 2, 3, 4, 5),
                 total_rows=1,
@@ -213,6 +224,8 @@ def assessment_certificate(sheet: AssessmentSheet, *, font_path: str | None = No
             )
         ),
     ]
+    if sheet.annual_formula:
+        flowables.append(Paragraph(sheet.annual_formula, style["body"]))
     if sheet.no_data:
         flowables.append(
             Paragraph("注：以下指标无工作量数据，按 0 分计：" + "、".join(sheet.no_data) + "。", style["small"])

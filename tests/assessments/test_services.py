@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 import sqlalchemy as sa
 
 from hrapp.assessments import documents, scoring, services
@@ -186,7 +187,7 @@ def test_an_issued_annual_assessment_becomes_the_annual_result(world, reports_di
     assert [(a.year, a.grade) for a in annual] == [(2025, 4)]
 
 
-def test_the_annual_score_blends_the_monthly_scores_with_the_year_end_review(world):
+def test_the_annual_score_blends_the_monthly_scores_with_the_year_end_review(world, reports_dir):
     """Default formula: 70 % the mean of the year's monthly scores, 30 % the year's own assessment."""
     default_scheme()
     source = workload({world.officer.id: FULL})
@@ -202,6 +203,14 @@ def test_the_annual_score_blends_the_monthly_scores_with_the_year_end_review(wor
     # 0.7 × (100 + 88) / 2 + 0.3 × 100 = 65.8 + 30 = 95.8
     assert annual.computed_score == Decimal("95.80") and annual.score == Decimal("95.80")
     assert annual.grade == scoring.grade_for(scoring.DEFAULT_DEFINITION, Decimal("95.80"))
+    # The issued document shows the review's points and the formula with the figures it used.
+    services.issue(annual, reports_dir=reports_dir)
+    document = Path(reports_dir) / db.session.scalar(
+        sa.select(documents.AssessmentDocument.path).where(documents.AssessmentDocument.assessment_id == annual.id)
+    )
+    text = "".join(page.extract_text() for page in PdfReader(document).pages)
+    assert "年终考评" in text
+    assert "年度得分 = 月度得分平均 94.00 × 70% + 年终考评 100.00 × 30% = 95.80" in text
 
 
 def test_the_annual_formula_shares_come_from_the_scheme():
