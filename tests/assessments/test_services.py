@@ -6,8 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from hrapp.assessments import documents, scoring, services
 from hrapp.assessments.models import Assessment, AssessmentScheme
