@@ -51,6 +51,9 @@ def _app(url: str):
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # Issued assessment PDFs and evidence files of the benchmark data stay beside it.
+            "REPORTS_DIR": str(OUT / "reports"),
+            "EVIDENCE_DIR": str(OUT / "evidence"),
         }
     )
 
