@@ -119,21 +119,16 @@ def computed_roster(month: dt.date, officer_filter, *, with_adjustments: bool = 
 
 
 def stored_roster(month: dt.date, officer_filter) -> list[RosterLine]:
-    rows = db.session.scalars(
-        sa.select(PayRosterLine)
+    """A closed month's stored lines, read as plain rows of the columns a line needs (thousands of
+    lines: no ORM objects to build and track)."""
+    names = ("officer_id", "street_id", "days", *calc.COMPONENTS, "adjustment")
+    rows = db.session.execute(
+        sa.select(*[PayRosterLine.__table__.c[name] for name in names])
         .join(Officer, Officer.id == PayRosterLine.officer_id)
         .where(PayRosterLine.month == month, officer_filter)
         .order_by(PayRosterLine.officer_id)
     )
-    return [
-        RosterLine(
-            officer_id=row.officer_id,
-            street_id=row.street_id,
-            days=row.days,
-            **{name: getattr(row, name) for name in (*calc.COMPONENTS, "adjustment")},
-        )
-        for row in rows
-    ]
+    return [RosterLine(**dict(zip(names, row, strict=True))) for row in rows]
 
 
 @dataclasses.dataclass
