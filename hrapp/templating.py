@@ -54,9 +54,20 @@ def row_url(endpoint: str, key: str, **values):
     return lambda value: f"{before}{int(value)}{after}"
 
 
+def percent(value, digits: int = 1) -> str:
+    """0.1234 → '12.3%'; None → '—' (a filter: cheaper per cell of a long table than a macro)."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def decimal_places(value, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["yuan"] = format_yuan
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["decimal"] = decimal_places
     app.jinja_env.globals["row_url"] = row_url
 
     @app.context_processor
