@@ -84,6 +84,8 @@ def machine() -> dict:
 
 
 def commit() -> str:
+    if os.environ.get("BENCH_COMMIT"):  # a run from an exported copy of the tree names its commit
+        return os.environ["BENCH_COMMIT"]
     sha = _output("git", "rev-parse", "--short", "HEAD")
     dirty = _output("git", "status", "--porcelain", "--untracked-files=no")
     return f"{sha}{' (modified)' if dirty else ''}" if sha else "unknown"

@@ -35,7 +35,7 @@ def _summary(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
-def replay(engine, statements, repeat: int) -> list[float]:
+def replay(engine, statements, repeat: int, cpu: list[float] | None = None) -> list[float]:
     """Milliseconds per replay of `statements` on one raw connection of `engine`: each executed
     with its parameters, every row fetched. A replay that writes (a page logging who read what)
     commits as the page does, so the floor pays the same durable write; one that only reads ends
@@ -45,7 +45,7 @@ def replay(engine, statements, repeat: int) -> list[float]:
     samples = []
     try:
         for _ in range(repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             cursor = raw.cursor()
             for statement, parameters in statements:
                 cursor.execute(statement, parameters)
@@ -57,6 +57,8 @@ def replay(engine, statements, repeat: int) -> list[float]:
             else:
                 raw.rollback()
             samples.append((time.perf_counter() - started) * 1000)
+            if cpu is not None:
+                cpu.append((time.process_time() - started_cpu) * 1000)
     finally:
         raw.close()
     return samples
@@ -71,16 +73,20 @@ def page_figures(
     with captured_statements(engine) as statements:
         response = client.get(url)
     assert response.status_code == 200
-    pages = []
+    pages, pages_cpu, floors_cpu = [], [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         pages.append((time.perf_counter() - started) * 1000)
+        pages_cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200
-    floors = replay(engine, statements, repeat)
+    floors = replay(engine, statements, repeat, floors_cpu)
     page_median, page_p95 = _summary(pages)
     sql_median, sql_p95 = _summary(floors)
-    note = f"{len(statements)} statements, n={repeat}" + (f"; {detail}" if detail else "")
+    # CPU time of this process (SQLite runs in it) says more than the wall clock on a shared machine.
+    cpu_page, cpu_sql = statistics.median(pages_cpu), statistics.median(floors_cpu)
+    cpu = f"CPU {cpu_page:.2f} ms vs {cpu_sql:.2f} ms" + (f" (×{cpu_page / cpu_sql:.1f})" if cpu_sql else "")
+    note = f"{len(statements)} statements, n={repeat}, {cpu}" + (f"; {detail}" if detail else "")
     return [
         Figure(
             f"{label} median",
@@ -108,21 +114,24 @@ def batch_figure(name: str, action, engine, repeat: int = 3, limit_s: float | No
     db.session.expire_all()
     with captured_statements(engine) as statements:
         result = action()
-    samples = []
+    samples, cpu, floors_cpu = [], [], []
     for _ in range(repeat):
         db.session.expire_all()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         action()
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     db.session.rollback()
-    floors = [ms / 1000 for ms in replay(engine, statements, repeat)]
+    floors = [ms / 1000 for ms in replay(engine, statements, repeat, floors_cpu)]
     size = len(result) if hasattr(result, "__len__") else None
+    cpu_batch, cpu_sql = statistics.median(cpu), statistics.median(floors_cpu) / 1000
     note = f"{len(statements)} statements, n={repeat}" + (f", {size:,} rows" if size is not None else "")
+    note += f", CPU {cpu_batch:.2f} s vs {cpu_sql:.2f} s" + (f" (×{cpu_batch / cpu_sql:.1f})" if cpu_sql else "")
     return Figure(
         name,
-        round(statistics.median(samples), 3),
+        round(statistics.median(samples), 4),
         "s",
-        floor=round(statistics.median(floors), 3),
+        floor=round(statistics.median(floors), 4),
         max_ratio=BATCH_MAX_RATIO,
         limit=limit_s,
         detail=note + (f"; {detail}" if detail else ""),
