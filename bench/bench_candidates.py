@@ -10,14 +10,12 @@ criterion, within 2× of its own statements replayed raw (and under 10 s).
 
 from __future__ import annotations
 
-import contextlib
 import random
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from bench.data import bench_app, login
-from bench.pages import batch_figure, page_figures
+from bench.pages import batch_figure, captured_statements, page_figures
 from bench.results import Figure
 from hrapp.certification.models import Tier
 from hrapp.certification.rules import engine as rules_engine
@@ -29,20 +27,6 @@ from hrapp.org.models import Street
 REPEAT = 20
 TARGET_MS = 1000.0
 ELIGIBILITY_TARGET_S = 10.0
-
-
-@contextlib.contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 
 
 def _ensure_certification_data() -> None:
@@ -88,7 +72,7 @@ def run() -> list:
     for username, label, url in scenarios:
         client = app.test_client()
         login(client, username)
-        with counted_statements() as statements:
+        with captured_statements(engine) as statements:
             body = client.get(url).get_data(as_text=True)
         counts[label] = len(statements)
         eligible = body.split('data-testid="eligible-count">')[1].split("<")[0]
