@@ -32,10 +32,10 @@ def run() -> list:
     month = calc.month_start(today())
     closed = (month - dt.timedelta(days=1)).replace(day=1)
     scenarios = [
-        ("hr", "pay roster, open month", f"/pay/?month={month:%Y-%m}", 10, ROSTER_LIMIT_MS),
-        ("hr", "pay roster, closed month", f"/pay/?month={closed:%Y-%m}", 10, ROSTER_LIMIT_MS),
+        ("hr", "pay roster, open month", f"/pay/?month={month:%Y-%m}", REPEAT, ROSTER_LIMIT_MS),
+        ("hr", "pay roster, closed month", f"/pay/?month={closed:%Y-%m}", REPEAT, ROSTER_LIMIT_MS),
         ("hr", "pay roster, one street", f"/pay/?month={month:%Y-%m}&street_id={street_id}", REPEAT, None),
-        ("hr", "workload streets", "/workload/", 10, None),
+        ("hr", "workload streets", "/workload/", REPEAT, None),
         ("hr", "workload one street's grids", f"/workload/?street={street_id}", REPEAT, None),
         ("inspector", "integrity checks (inspector)", "/integrity/checks", REPEAT, None),
         ("inspector", "integrity checks page 20", "/integrity/checks?page=20", REPEAT, None),

@@ -41,7 +41,6 @@ def run() -> list:
                 f"pay roster {month:%Y-%m} computed",
                 lambda: queries.computed_roster(month, sa.true(), with_adjustments=False),
                 engine,
-                repeat=5,
                 limit_s=ROSTER_TARGET_S,
             )
         )
@@ -75,7 +74,6 @@ def run() -> list:
                 f"closed roster {previous:%Y-%m} read back",
                 lambda: queries.roster(hr, previous).lines,
                 engine,
-                repeat=5,
             )
         )
         counts = [int(figure.detail.split(" statements")[0]) for figure in results if isinstance(figure, Figure)]

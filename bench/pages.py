@@ -64,12 +64,20 @@ def replay(engine, statements, repeat: int, cpu: list[float] | None = None) -> l
     return samples
 
 
+BUDGET_S = 8.0  # per page: heavy pages (seconds each) get fewer requests, at least MIN_REPEAT
+MIN_REPEAT = 5
+
+
 def page_figures(
     client, engine, label: str, url: str, repeat: int = 50, limit_ms: float | None = None, detail: str = ""
 ) -> list[Figure]:
-    """Median and p95 of GET url (server side, in-process test client) beside its bare SQL."""
+    """Median and p95 of GET url (server side, in-process test client) beside its bare SQL: up to
+    `repeat` requests each, fewer for a page that takes long (BUDGET_S of requests at most)."""
+    started = time.perf_counter()
     response = client.get(url)
     assert response.status_code == 200, f"{url}: {response.status_code}"
+    first = time.perf_counter() - started
+    repeat = max(MIN_REPEAT, min(repeat, int(BUDGET_S / max(first, 1e-6))))
     with captured_statements(engine) as statements:
         response = client.get(url)
     assert response.status_code == 200
@@ -110,9 +118,7 @@ def batch_figure(name: str, action, engine, repeat: int = 3, limit_s: float | No
     above that floor is Python (hydration, Decimal arithmetic, rule evaluation)."""
     from hrapp.extensions import db
 
-    action()
-    db.session.expire_all()
-    with captured_statements(engine) as statements:
+    with captured_statements(engine) as statements:  # the warm-up run, whose statements are the floor
         result = action()
     samples, cpu, floors_cpu = [], [], []
     for _ in range(repeat):
