@@ -4,6 +4,7 @@ under bench/out, or BENCH_DATABASE_URL), then reused by every benchmark."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import statistics
 import time
@@ -29,6 +30,15 @@ def schema_fingerprint() -> str:
     ]
     steps = [f"{step.__module__}.{step.__qualname__}" for step in STEPS]
     return hashlib.sha256(repr((tables, steps)).encode()).hexdigest()[:10]
+
+
+def build_seconds(profile: str, seed: int = 38) -> float | None:
+    """How long the cached database of `profile` took to generate (None if not recorded)."""
+    _url, path = _database_url(profile, seed)
+    try:
+        return json.loads(path.with_suffix(".json").read_text())["seconds"] if path else None
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def current_profile() -> str:
@@ -71,7 +81,7 @@ def build_database(profile: str, seed: int = 38, on=None, url: str | None = None
         OUT.mkdir(exist_ok=True)
         if path.exists():
             return url
-        for stale in OUT.glob(f"{profile}-{seed}-*.sqlite*"):
+        for stale in [*OUT.glob(f"{profile}-{seed}-*.sqlite*"), *OUT.glob(f"{profile}-{seed}-*.json")]:
             stale.unlink()
         building = path.with_suffix(".building")
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -90,7 +100,10 @@ def build_database(profile: str, seed: int = 38, on=None, url: str | None = None
                 generate(PROFILES[profile], seed=seed, on=on)
             finally:
                 reset_actor(token)
-            print(f"  built the {profile} database in {time.perf_counter() - started:.1f} s", flush=True)
+            seconds = time.perf_counter() - started
+            print(f"  built the {profile} database in {seconds:.1f} s", flush=True)
+            if path is not None:
+                path.with_suffix(".json").write_text(json.dumps({"profile": profile, "seconds": round(seconds, 1)}))
         db.session.remove()
         db.engine.dispose()
     if path is not None:
