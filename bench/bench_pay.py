@@ -1,102 +1,83 @@
-"""Pay at district scale (20,000 officers) on SQLite.
+"""Pay at the profile's scale (city: 20,000 officers) on SQLite: the batches beside their floor.
 
 Targets: the roster of one month computed set-based in SQL under 2 s, and the funding actuals of a
-year (closed months from stored lines, open months computed, adjustments) under 3 s. The number of
-SQL statements must not depend on the head count (no query per officer).
+year (closed months from stored lines, open months computed, adjustments) under 3 s; each within
+2× of its own SQL statements replayed raw on the same connection (bench/pages.py); and a number
+of SQL statements that does not depend on the head count (no query per officer).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from bench.bench_directory import counted_statements
 from bench.data import bench_app
+from bench.pages import batch_figure
+from bench.results import Figure
 from hrapp.auth.models import User
 from hrapp.core.db import today
 from hrapp.extensions import db
 from hrapp.pay import calc, queries
+from hrapp.pay.models import PayMonth
 
-OFFICERS = 20_000
-REPEAT = 5
 ROSTER_TARGET_S = 2.0
 FUNDING_TARGET_S = 3.0
+MAX_STATEMENTS = 12
 
 
-_cpu: list[float] = []
-
-
-def _timed(action, repeat: int = REPEAT) -> tuple[float, object, int]:
-    """Median wall seconds over `repeat` runs (after a warm-up), the last result, statements per
-    run. The median CPU seconds of the process (SQLite runs in it) go to `_cpu[-1]`: on a shared
-    machine they say more than the wall clock."""
-    action()
-    samples, cpu, result = [], [], None
-    with counted_statements(db.engine) as statements:
-        result = action()
-        count = len(statements)
-    for _ in range(repeat):
-        db.session.expire_all()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        result = action()
-        samples.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-    _cpu.append(statistics.median(cpu))
-    return statistics.median(samples), result, count
-
-
-def run() -> list[str]:
-    app = bench_app(OFFICERS)
-    lines, failures = [], []
+def run() -> list:
+    app = bench_app()
+    results: list = []
     with app.app_context():
+        engine = db.engine
         month = calc.month_start(today())
         hr = db.session.scalar(sa.select(User).where(User.username == "hr"))  # an unscoped HR clerk
-        last_year = month.year - 1
-        closed = db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("pay_months")))
+        closed = db.session.scalar(sa.select(sa.func.count(PayMonth.month)))
 
-        seconds, roster, count = _timed(lambda: queries.computed_roster(month, sa.true(), with_adjustments=False))
-        lines.append(
-            f"roster {month:%Y-%m} ({len(roster)} officers, computed): median {seconds:.2f} s"
-            f" (CPU {_cpu[-1]:.2f} s), {count} SQL statements"
-        )
-        if seconds >= ROSTER_TARGET_S:
-            failures.append(f"roster {seconds:.2f} s")
-
-        seconds, roster, count = _timed(lambda: queries.computed_roster(month, sa.true()), repeat=3)
-        adjusted = sum(1 for line in roster if line.adjustment)
-        lines.append(
-            f"roster {month:%Y-%m} with the adjustments of {closed} closed months ({adjusted} adjusted):"
-            f" median {seconds:.2f} s (CPU {_cpu[-1]:.2f} s), {count} SQL statements"
-        )
-
-        for year in (last_year, month.year):
-            seconds, cost, count = _timed(lambda y=year: queries.actual_cost_by_street(y, sa.true()), repeat=3)
-            total = sum(cost.values())
-            lines.append(
-                f"funding actuals {year} (¥{total:,.2f} over {len(cost)} streets): median {seconds:.2f} s"
-                f" (CPU {_cpu[-1]:.2f} s), {count} SQL statements"
+        results.append(
+            batch_figure(
+                f"pay roster {month:%Y-%m} computed",
+                lambda: queries.computed_roster(month, sa.true(), with_adjustments=False),
+                engine,
+                limit_s=ROSTER_TARGET_S,
             )
-            if seconds >= FUNDING_TARGET_S:
-                failures.append(f"funding actuals {year} {seconds:.2f} s")
-
-        seconds, result, count = _timed(
-            lambda: queries.what_if(hr, on=today(), scale=calc.ScaleChoice(percent=Decimal(5))), repeat=3
         )
-        lines.append(
-            f"what-if +5 % ({len(result.per_officer)} officers, ¥{result.total_proposed:,.2f}): median {seconds:.2f} s"
-            f" (CPU {_cpu[-1]:.2f} s), {count} SQL statements"
+        results.append(
+            batch_figure(
+                f"pay roster {month:%Y-%m} with the adjustments of {closed} closed months",
+                lambda: queries.computed_roster(month, sa.true()),
+                engine,
+                limit_s=ROSTER_TARGET_S,
+            )
         )
-        one_month_ago = (month - dt.timedelta(days=1)).replace(day=1)
-        seconds, stored, count = _timed(lambda: queries.roster(hr, one_month_ago))
-        lines.append(
-            f"closed roster {one_month_ago:%Y-%m} read back ({len(stored.lines)} lines): median {seconds:.2f} s (CPU {_cpu[-1]:.2f} s)"
+        for year in (month.year - 1, month.year):
+            results.append(
+                batch_figure(
+                    f"funding actuals {year}",
+                    lambda y=year: queries.actual_cost_by_street(y, sa.true()),
+                    engine,
+                    limit_s=FUNDING_TARGET_S,
+                )
+            )
+        results.append(
+            batch_figure(
+                "pay what-if +5 %",
+                lambda: queries.what_if(hr, on=today(), scale=calc.ScaleChoice(percent=Decimal(5))).per_officer,
+                engine,
+            )
         )
-    if failures:
-        lines.append("FAIL " + "; ".join(failures))
-    else:
-        lines.append(f"PASS (roster < {ROSTER_TARGET_S:.0f} s, funding actuals < {FUNDING_TARGET_S:.0f} s)")
-    return lines
+        previous = (month - dt.timedelta(days=1)).replace(day=1)
+        results.append(
+            batch_figure(
+                f"closed roster {previous:%Y-%m} read back",
+                lambda: queries.roster(hr, previous).lines,
+                engine,
+            )
+        )
+        counts = [int(figure.detail.split(" statements")[0]) for figure in results if isinstance(figure, Figure)]
+        results.append(
+            Figure("pay SQL statements, most of any batch", max(counts), "statements", limit=MAX_STATEMENTS + 1)
+        )
+    return results

@@ -1,9 +1,10 @@
-"""The scale database for benchmarks: a SQLite file built once per size with the demo seed
-(`flask seed demo --officers N` logic), then reused by every benchmark."""
+"""The scale database for benchmarks: built once per profile by bench/generate.py (a SQLite file
+under bench/out, or BENCH_DATABASE_URL), then reused by every benchmark."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import statistics
 import time
@@ -31,33 +32,91 @@ def schema_fingerprint() -> str:
     return hashlib.sha256(repr((tables, steps)).encode()).hexdigest()[:10]
 
 
-def bench_app(officers: int = 20_000):
-    """An app over a SQLite database seeded with `officers` officers (built on first use)."""
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"district-{officers}-{schema_fingerprint()}.sqlite"
-    for stale in OUT.glob(f"district-{officers}-*.sqlite*"):
-        if not stale.name.startswith(path.name):
-            stale.unlink()
-    app = create_app(
+def build_seconds(profile: str, seed: int = 38) -> float | None:
+    """How long the cached database of `profile` took to generate (None if not recorded)."""
+    _url, path = _database_url(profile, seed)
+    try:
+        return json.loads(path.with_suffix(".json").read_text())["seconds"] if path else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def current_profile() -> str:
+    """The profile benchmarks run at: BENCH_PROFILE (set by `python -m bench --profile`), else city."""
+    return os.environ.get("BENCH_PROFILE", "city")
+
+
+def _database_url(profile: str, seed: int) -> tuple[str, Path | None]:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return url, None
+    path = OUT / f"{profile}-{seed}-{schema_fingerprint()}.sqlite"
+    return f"sqlite:///{path}", path
+
+
+def _app(url: str):
+    return create_app(
         {
             "CONFIG": "development",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{path}"),
+            "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # Issued assessment PDFs and evidence files of the benchmark data stay beside it.
+            "REPORTS_DIR": str(OUT / "reports"),
+            "EVIDENCE_DIR": str(OUT / "evidence"),
         }
     )
+
+
+def build_database(profile: str, seed: int = 38, on=None, url: str | None = None) -> str:
+    """The URL of a database at `profile`'s size, generated (bench/generate.py) unless it exists.
+    Without a URL, a SQLite file under bench/out named by profile, seed and schema fingerprint:
+    it is built under a temporary name and renamed when complete, and stale files are removed."""
+    from bench.generate import PROFILES, generate
+
+    path = None
+    if url is None:
+        url, path = _database_url(profile, seed)
+    if path is not None:
+        OUT.mkdir(exist_ok=True)
+        if path.exists():
+            return url
+        for stale in [*OUT.glob(f"{profile}-{seed}-*.sqlite*"), *OUT.glob(f"{profile}-{seed}-*.json")]:
+            stale.unlink()
+        building = path.with_suffix(".building")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+        app = _app(f"sqlite:///{building}")
+    else:
+        app = _app(url)
     with app.app_context():
-        from hrapp.seed.demo import database_is_empty, seed_demo
+        from hrapp.seed.demo import database_is_empty
 
         db.create_all()
         if database_is_empty():
             started = time.perf_counter()
             token = set_actor(None, "bench")
-            seed_demo(officers=officers, password="bench-password")
-            db.session.commit()
-            reset_actor(token)
-            print(f"  built {path.name} in {time.perf_counter() - started:.1f} s")
-    return app
+            try:
+                generate(PROFILES[profile], seed=seed, on=on)
+            finally:
+                reset_actor(token)
+            seconds = time.perf_counter() - started
+            print(f"  built the {profile} database in {seconds:.1f} s", flush=True)
+            if path is not None:
+                path.with_suffix(".json").write_text(json.dumps({"profile": profile, "seconds": round(seconds, 1)}))
+        db.session.remove()
+        db.engine.dispose()
+    if path is not None:
+        building.rename(path)
+    return url
+
+
+def bench_app(profile: str | int | None = None):
+    """An app over the benchmark database of `profile` (default: current_profile()), built on
+    first use. An officer count (older callers) means the current profile."""
+    if not isinstance(profile, str):
+        profile = current_profile()
+    return _app(build_database(profile))
 
 
 def login(client, username: str, password: str = "bench-password") -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -43,9 +43,32 @@ AUDIT_ACTIONS = {
 }
 
 
+_MARKER = 987654321987
+
+
+def row_url(endpoint: str, key: str, **values):
+    """A link per row of a list for the price of one url_for: the URL of `endpoint` with `key` as
+    a function of the row's integer id (an <int:…> rule argument), e.g.
+    `{% set profile = row_url('officers.profile', 'officer_id') %}…{{ profile(officer.id) }}`."""
+    before, _marker, after = url_for(endpoint, **{key: _MARKER}, **values).partition(str(_MARKER))
+    return lambda value: f"{before}{int(value)}{after}"
+
+
+def percent(value, digits: int = 1) -> str:
+    """0.1234 → '12.3%'; None → '—' (a filter: cheaper per cell of a long table than a macro)."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def decimal_places(value, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["yuan"] = format_yuan
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["decimal"] = decimal_places
+    app.jinja_env.globals["row_url"] = row_url
 
     @app.context_processor
     def navigation():

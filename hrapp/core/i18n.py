@@ -36,6 +36,12 @@ def N_(message: str) -> str:  # noqa: N802  (the gettext marker name extraction 
     return message
 
 
+def translated(labels: dict) -> dict:
+    """A label map (code → lazy label) translated once into the reader's language: a list page
+    looks labels up per row, and each lazy label would otherwise run gettext again."""
+    return {code: str(label) for code, label in labels.items()}
+
+
 def label_msgid(label) -> str:
     """The msgid behind a lazy_gettext label, to store and translate later for another reader."""
     args = getattr(label, "_args", None)

@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, load_only, selectinload
 
 from hrapp.core.audit import AuditEvent
 from hrapp.core.db import today
@@ -70,10 +70,29 @@ def visible_evidence(user, evidence_id: int) -> Evidence | None:
 def checks_page(
     user, *, status: str | None = None, q: str = "", street_id: int | None = None, page: int = 1, per_page: int = 50
 ):
+    # A list row shows the number, date, target, street, result, findings' codes and status: only
+    # those columns are loaded (not the checklist answers, notes or whole officer records).
     stmt = (
         sa.select(Check)
         .where(check_scope(user))
-        .options(selectinload(Check.target_officer), selectinload(Check.street), selectinload(Check.findings))
+        .options(
+            load_only(
+                Check.number,
+                Check.status,
+                Check.target_type,
+                Check.target_officer_id,
+                Check.target_label,
+                Check.street_id,
+                Check.started_at,
+                Check.result_code,
+                Check.version,
+            ),
+            selectinload(Check.target_officer).load_only(Officer.name, Officer.employee_no),
+            selectinload(Check.street).load_only(Street.name),
+            selectinload(Check.findings).load_only(
+                Finding.check_id, Finding.code, Finding.severity, Finding.amends_id, Finding.withdrawn
+            ),
+        )
         .order_by(Check.started_at.desc().nulls_last(), Check.id.desc())
     )
     if status:

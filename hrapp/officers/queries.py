@@ -177,7 +177,28 @@ def current_tiers(officer_ids: list[int], on: dt.date) -> dict[int, str]:
     rows = db.session.execute(
         sa.select(tiers.c.officer_id, tiers.c.code, tiers.c.step).where(tiers.c.officer_id.in_(officer_ids))
     )
-    return {row.officer_id: f"{source.label(row.code)} · {row.step}" for row in rows}
+    labels: dict[str, str] = {}  # each tier's label translated once, not once per row
+    result = {}
+    for officer_id, code, step in rows:
+        label = labels.get(code)
+        if label is None:
+            label = labels[code] = source.label(code)
+        result[officer_id] = f"{label} · {step}"
+    return result
+
+
+def current_grids(officer_ids: list[int], on: dt.date) -> dict[int, sa.Row]:
+    """Officer id → (grid_code, community) of their primary posting on `on`: one query of the two
+    columns a list shows, without loading postings, grids and communities as objects."""
+    if not officer_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Posting.officer_id, Grid.code.label("grid_code"), Community.name.label("community"))
+        .join(Grid, Grid.id == Posting.grid_id)
+        .join(Community, Community.id == Grid.community_id)
+        .where(Posting.officer_id.in_(officer_ids), _current_posting_condition(on))
+    )
+    return {row.officer_id: row for row in rows}
 
 
 def current_postings(officer_ids: list[int], on: dt.date) -> dict[int, Posting]:

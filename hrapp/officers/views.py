@@ -13,6 +13,7 @@ from hrapp.core.audit import AuditEvent
 from hrapp.core.audit_display import present
 from hrapp.core.db import paginate_rows, today
 from hrapp.core.forms import commit_or_refuse, select_choices, show_domain_error
+from hrapp.core.i18n import translated
 from hrapp.core.import_page import import_page, spreadsheet_response
 from hrapp.core.permissions import READ_OFFICERS, STAFF, can_edit_officer, can_reveal_id_number, role_required
 from hrapp.errors import DomainError
@@ -20,7 +21,7 @@ from hrapp.extensions import db
 from hrapp.officers import panels, queries, services
 from hrapp.officers.forms import DeactivateForm, EndPostingForm, IdCorrectionForm, OfficerForm, PostingForm
 from hrapp.officers.importing import officer_import_spec
-from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, STATUSES, Officer, Posting
+from hrapp.officers.models import EDUCATION, POLITICAL_STATUS, SEXES, STATUSES, Officer, Posting
 from hrapp.org.models import Grid
 from hrapp.org.queries import grid_choices
 
@@ -37,18 +38,19 @@ def directory():
         per_page=min(request.args.get("per_page", current_app.config["PAGE_SIZE"], type=int) or 50, 200),
         error_out=False,
     )
-    postings = queries.current_postings([officer.id for officer in page.items], on)
+    officer_ids = [officer.id for officer in page.items]
     if queries.log_id_search_matches(current_user, filters, page.items):
         db.session.commit()
     return render_template(
         "officers/directory.html",
         page=page,
-        postings=postings,
-        tiers=queries.current_tiers([officer.id for officer in page.items], on),
+        grids=queries.current_grids(officer_ids, on),
+        tiers=queries.current_tiers(officer_ids, on),
         filters=filters,
         streets=queries.street_choices(current_user),
         communities=queries.community_choices(current_user, filters.street_id),
-        statuses=STATUSES,
+        statuses=translated(STATUSES),
+        sexes=translated(SEXES),
     )
 
 

@@ -119,21 +119,16 @@ def computed_roster(month: dt.date, officer_filter, *, with_adjustments: bool = 
 
 
 def stored_roster(month: dt.date, officer_filter) -> list[RosterLine]:
-    rows = db.session.scalars(
-        sa.select(PayRosterLine)
+    """A closed month's stored lines, read as plain rows of the columns a line needs (thousands of
+    lines: no ORM objects to build and track)."""
+    names = ("officer_id", "street_id", "days", *calc.COMPONENTS, "adjustment")
+    rows = db.session.execute(
+        sa.select(*[PayRosterLine.__table__.c[name] for name in names])
         .join(Officer, Officer.id == PayRosterLine.officer_id)
         .where(PayRosterLine.month == month, officer_filter)
         .order_by(PayRosterLine.officer_id)
     )
-    return [
-        RosterLine(
-            officer_id=row.officer_id,
-            street_id=row.street_id,
-            days=row.days,
-            **{name: getattr(row, name) for name in (*calc.COMPONENTS, "adjustment")},
-        )
-        for row in rows
-    ]
+    return [RosterLine(**dict(zip(names, row, strict=True))) for row in rows]
 
 
 @dataclasses.dataclass
@@ -170,14 +165,15 @@ def roster(user, month: dt.date, street_id: int | None = None) -> Roster:
     closed = is_closed(month)
     lines = stored_roster(month, condition) if closed else computed_roster(month, condition)
     if lines:
-        people = {
-            row.id: row
-            for row in db.session.execute(
-                sa.select(Officer.id, Officer.name, Officer.employee_no).where(
-                    Officer.id.in_([line.officer_id for line in lines])
-                )
+        # Names by the same condition as the lines (not an IN list of thousands of ids); an officer
+        # who left the condition since (a line kept for a closed month) is looked up by id.
+        columns = (Officer.id, Officer.name, Officer.employee_no)
+        people = {row.id: row for row in db.session.execute(sa.select(*columns).where(condition))}
+        missing = [line.officer_id for line in lines if line.officer_id not in people]
+        if missing:
+            people.update(
+                (row.id, row) for row in db.session.execute(sa.select(*columns).where(Officer.id.in_(missing)))
             )
-        }
         for line in lines:
             person = people[line.officer_id]
             line.name, line.employee_no = person.name, person.employee_no

@@ -7,6 +7,7 @@ database of 20,000 officers brings its own cases (bench/bench_workload.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import sqlalchemy as sa
@@ -64,7 +65,8 @@ def _with_header(rows):
     yield from rows
 
 
-def _seed_work_records(rng: random.Random, officer_ids: list[int], start: dt.date, end: dt.date) -> None:
+def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The working days from start (inclusive) to end (exclusive) by the calendar in the database."""
     exceptions = dict(db.session.execute(sa.select(CalendarDay.day, CalendarDay.kind)).all())
     days = []
     day = start
@@ -73,26 +75,45 @@ def _seed_work_records(rng: random.Random, officer_ids: list[int], start: dt.dat
         if kind == "workday" or (kind != "holiday" and day.weekday() < 5):
             days.append(day)
         day += dt.timedelta(days=1)
-    batch: list[dict] = []
+    return days
+
+
+WORK_RECORD_COLUMNS = (
+    "officer_id",
+    "day",
+    "population_items",
+    "housing_items",
+    "entity_items",
+    "facility_items",
+    "visits",
+    "patrol_minutes",
+)
+
+
+def work_record_rows(rng: random.Random, officer_ids: list[int], days: list[dt.date]):
+    """A work record (in WORK_RECORD_COLUMNS order) for each officer's working day, but about one
+    day in 25 (leave, training). Draws use `rng.random()` directly: millions of rows at city
+    scale, where `randint` would dominate."""
+    draw = rng.random
     for officer_id in officer_ids:
-        diligence = rng.uniform(0.6, 1.3)
+        diligence = 0.6 + 0.7 * draw()
         for day in days:
-            if rng.random() < 0.04:  # leave, training
+            if draw() < 0.04:  # leave, training
                 continue
-            batch.append(
-                {
-                    "officer_id": officer_id,
-                    "day": day,
-                    "population_items": int(rng.randint(0, 12) * diligence),
-                    "housing_items": int(rng.randint(0, 6) * diligence),
-                    "entity_items": rng.randint(0, 2),
-                    "facility_items": rng.randint(0, 1),
-                    "visits": int(rng.randint(0, 8) * diligence),
-                    "patrol_minutes": rng.randint(120, 300),
-                }
+            yield (
+                officer_id,
+                day,
+                int(int(draw() * 13) * diligence),
+                int(int(draw() * 7) * diligence),
+                int(draw() * 3),
+                int(draw() * 2),
+                int(int(draw() * 9) * diligence),
+                120 + int(draw() * 181),
             )
-            if len(batch) >= 5000:
-                db.session.execute(sa.insert(WorkRecord), batch)
-                batch = []
-    if batch:
-        db.session.execute(sa.insert(WorkRecord), batch)
+
+
+def _seed_work_records(rng: random.Random, officer_ids: list[int], start: dt.date, end: dt.date) -> None:
+    rows = work_record_rows(rng, officer_ids, working_days(start, end))
+    table = WorkRecord.__table__
+    while batch := list(itertools.islice(rows, 5000)):
+        db.session.execute(sa.insert(table), [dict(zip(WORK_RECORD_COLUMNS, row, strict=True)) for row in batch])
