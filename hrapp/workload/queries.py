@@ -143,6 +143,24 @@ def _fill(measures: Measures, row) -> None:
     measures.close_hours = float(row.close_hours or 0)
 
 
+SUMMED = ("volume", "closed", "on_time", "reworked", "close_hours", "rated", "satisfied", "self_handled")
+
+
+def _scoped(query, user, street_id: int | None = None, grid_id: int | None = None):
+    """A select over cases limited to the grids the user may see (and to one street or grid),
+    without joining every case to its grid and community: the grids are a small set, matched by
+    id; a user who sees every street needs no condition at all."""
+    if grid_id is not None:
+        query = query.where(Case.grid_id == grid_id)
+    scope = street_scope(user, Community.street_id)
+    if street_id is None and isinstance(scope, sa.sql.elements.True_):
+        return query
+    grids = sa.select(Grid.id).join(Community, Community.id == Grid.community_id).where(scope)
+    if street_id is not None:
+        grids = grids.where(Community.street_id == street_id)
+    return query.where(Case.grid_id.in_(grids))
+
+
 def grid_index_expression():
     """SQL expression of a grid's workload index: its weighted 四实 counts over the average grid's."""
     averages = (
@@ -290,12 +308,13 @@ def officer_trend(officer_id: int, months: int, end: dt.date) -> list[Measures]:
 def grid_measures(user, start: dt.date, end: dt.date, street_id: int | None = None, grid_id: int | None = None):
     """Measures of each grid the user may see, with its workload index and normalised volume."""
     low, high = utc_bounds(start, end)
-    query = (
+    query = _scoped(
         sa.select(Case.grid_id, *_case_columns())
-        .join(Grid, Grid.id == Case.grid_id)
-        .join(Community, Community.id == Grid.community_id)
-        .where(Case.reported_at >= low, Case.reported_at < high, street_scope(user, Community.street_id))
-        .group_by(Case.grid_id)
+        .where(Case.reported_at >= low, Case.reported_at < high)
+        .group_by(Case.grid_id),
+        user,
+        street_id,
+        grid_id,
     )
     grids = (
         sa.select(Grid.id, Grid.code, Grid.name, Community.street_id)
@@ -303,10 +322,8 @@ def grid_measures(user, start: dt.date, end: dt.date, street_id: int | None = No
         .where(street_scope(user, Community.street_id), Grid.active.is_(True))
     )
     if street_id is not None:
-        query = query.where(Community.street_id == street_id)
         grids = grids.where(Community.street_id == street_id)
     if grid_id is not None:
-        query = query.where(Case.grid_id == grid_id)
         grids = grids.where(Grid.id == grid_id)
     result = {
         row.id: Measures(key=row.id, label=f"{row.code} {row.name}")
@@ -322,14 +339,21 @@ def grid_measures(user, start: dt.date, end: dt.date, street_id: int | None = No
 
 
 def street_measures(user, start: dt.date, end: dt.date) -> list[Measures]:
+    """Each street's measures: the period's cases summed per grid (an index range, no join per
+    case), then the few thousand grid rows rolled up to their streets."""
     low, high = utc_bounds(start, end)
+    per_grid = _scoped(
+        sa.select(Case.grid_id.label("grid_id"), *_case_columns())
+        .where(Case.reported_at >= low, Case.reported_at < high)
+        .group_by(Case.grid_id),
+        user,
+    ).subquery()
     rows = db.session.execute(
-        sa.select(Street.id, Street.name, *_case_columns())
-        .select_from(Case)
-        .join(Grid, Grid.id == Case.grid_id)
+        sa.select(Street.id, Street.name, *[sa.func.sum(per_grid.c[name]).label(name) for name in SUMMED])
+        .select_from(per_grid)
+        .join(Grid, Grid.id == per_grid.c.grid_id)
         .join(Community, Community.id == Grid.community_id)
         .join(Street, Street.id == Community.street_id)
-        .where(Case.reported_at >= low, Case.reported_at < high, street_scope(user, Community.street_id))
         .group_by(Street.id, Street.name)
         .order_by(Street.name)
     )
@@ -342,23 +366,26 @@ def street_measures(user, start: dt.date, end: dt.date) -> list[Measures]:
 
 
 def monthly_totals(user, months: int, end: dt.date, street_id: int | None = None, grid_id: int | None = None):
-    """Month-by-month measures of everything the user may see (one street or grid if given)."""
+    """Month-by-month measures of everything the user may see (one street or grid if given). Each
+    case falls in its month by comparing its time with the months' bounds (a CASE over a dozen
+    constants) rather than by formatting every timestamp."""
     from hrapp.core.dates import add_months
 
     start = add_months(end, -months)
-    low, high = utc_bounds(start, end)
-    month = local_month(Case.reported_at).label("month")
-    query = (
+    starts = [add_months(start, offset) for offset in range(months + 1)]
+    bounds = [utc_bounds(day, day)[0] for day in starts]
+    labels = [day.strftime("%Y-%m") for day in starts[:-1]]
+    month = sa.case(
+        *[(Case.reported_at < bounds[index + 1], sa.literal(label)) for index, label in enumerate(labels)]
+    ).label("month")
+    query = _scoped(
         sa.select(month, *_case_columns())
-        .join(Grid, Grid.id == Case.grid_id)
-        .join(Community, Community.id == Grid.community_id)
-        .where(Case.reported_at >= low, Case.reported_at < high, street_scope(user, Community.street_id))
-        .group_by(month)
+        .where(Case.reported_at >= bounds[0], Case.reported_at < bounds[-1])
+        .group_by(month),
+        user,
+        street_id,
+        grid_id,
     )
-    if street_id is not None:
-        query = query.where(Community.street_id == street_id)
-    if grid_id is not None:
-        query = query.where(Case.grid_id == grid_id)
     by_month = {}
     for row in db.session.execute(query):
         measures = Measures(key=row.month, label=row.month)
