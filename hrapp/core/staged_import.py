@@ -36,8 +36,8 @@ from hrapp.core.importing import Column, ImportFileError, ImportReport, RowError
 from hrapp.extensions import db
 
 BATCH_ROWS = 10_000
-SQLITE_CACHE_KIB = 64 * 1024
-SQLITE_TEMP_CACHE_KIB = 32 * 1024  # the staging table and the merge's sort
+SQLITE_CACHE_KIB = 40 * 1024
+SQLITE_TEMP_CACHE_KIB = 16 * 1024  # the staging table and the merge's sort
 MAX_LISTED_ERRORS = 10_000  # a report lists this many problems; `rejected` counts every bad row
 ROW = "_row"
 NOT_AN_OBJECT = ["\x00not-an-object"]  # a JSON line that is not an object (identity-compared)
