@@ -154,31 +154,6 @@ def _case_rows(rng: random.Random, on: dt.date, count: int) -> Iterator[tuple]:
         )
 
 
-CASE_COLUMNS = [
-    "source_system_id",
-    "external_id",
-    "category_id",
-    "source_id",
-    "grid_id",
-    "reporter_id",
-    "handler_id",
-    "status",
-    "reported_at",
-    "accepted_at",
-    "dispatched_at",
-    "handled_at",
-    "closed_at",
-    "rejected_at",
-    "merged_at",
-    "reworked_at",
-    "reopened_at",
-    "rework_count",
-    "deadline_at",
-    "supervision",
-    "rating",
-]
-
-
 class _IndexesLater:
     """Drop a table's secondary indexes for a bulk load and build them afterwards: one sort per
     index instead of millions of scattered B-tree inserts."""
@@ -202,6 +177,7 @@ def seed_workload_bulk(rng: random.Random, on: dt.date, cases: int) -> None:
     """The workload step at scale: defaults, a year of cases and of daily work records."""
     from hrapp.officers.models import Officer
     from hrapp.workload import services
+    from hrapp.workload.importing import UPDATED
     from hrapp.workload.models import Case, WorkRecord
     from hrapp.workload.seed import WORK_RECORD_COLUMNS, work_record_rows, working_days
 
@@ -209,7 +185,8 @@ def seed_workload_bulk(rng: random.Random, on: dt.date, cases: int) -> None:
     db.session.flush()
     started = time.perf_counter()
     with _IndexesLater(Case.__table__):
-        total = insert_rows(Case.__table__, CASE_COLUMNS, _case_rows(rng, on, cases))
+        columns = ["source_system_id", "external_id", *UPDATED]  # as the import writes them
+        total = insert_rows(Case.__table__, columns, _case_rows(rng, on, cases))
     _log(f"{total:,} cases", started)
     started = time.perf_counter()
     officer_ids = list(db.session.scalars(sa.select(Officer.id).order_by(Officer.id)))
