@@ -3,6 +3,7 @@ what is recorded and served; a batch is resumable and a failure leaves no file n
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from pathlib import Path
@@ -16,6 +17,7 @@ from hrapp.assessments import documents, issuing, queries, services, sources
 from hrapp.assessments.models import Assessment, AssessmentDocument
 from hrapp.assessments.pdf import render_many
 from hrapp.core.audit import reset_actor, set_actor
+from hrapp.core.i18n import DISPLAY_TZ
 from hrapp.extensions import db
 from tests.assessments.helpers import FULL, default_scheme, result, workload
 
@@ -149,7 +151,9 @@ def test_the_certificate_shows_both_charts_and_the_signature_block(computed):
     for words in ("月度得分", "月度案件量与按期结案率", "有效上报", "按期结案率", "复核人签字", "单位盖章", "日期"):
         assert words in text, words
     assert "3月" in text and "5月" in text  # the months of the year so far, from the first with cases
-    assert reader.metadata["/CreationDate"].startswith(assessment.issued_at.strftime("D:%Y%m%d"))
+    # Dated at the issue time, in Shanghai (issued_at is stored in UTC).
+    issued_local = assessment.issued_at.replace(tzinfo=dt.UTC).astimezone(DISPLAY_TZ)
+    assert reader.metadata["/CreationDate"].startswith(issued_local.strftime("D:%Y%m%d%H%M"))
     sheet = documents.sheet_for(assessment, assessment.document.code)
     assert sheet.monthly == [
         ("4月", float(result(computed.officer, "2025-04").score)),
